@@ -1,0 +1,323 @@
+// `xenkeys capture`: connect, learn the host's keys, press each one and keep its output, and
+// return input to where it was found — on every path out, Ctrl-C and a lost line included.
+// Reads top to bottom as the session's life.
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { XenkeysError } from '../../core/errors.js';
+import { dangerFromLetter } from '../../console/debug-keys.js';
+import {
+  captureKeys,
+  dangerousKeyError,
+  DEFAULT_TIMING,
+  type KeyCapture,
+  type KeyTiming,
+} from '../../console/key-runner.js';
+import { allSafeKeys, expandKeys, PRESETS } from '../../console/presets.js';
+import { restoreInput, switchTo } from '../../console/switcher.js';
+import { XenConsole } from '../../console/xen-console.js';
+import {
+  DEFAULT_RECONNECT,
+  ReconnectingTransport,
+  type ReconnectPolicy,
+} from '../../transports/reconnecting.js';
+import type { Transport } from '../../transports/transport.js';
+import { capturesDocument } from '../captures-file.js';
+import { EXIT, SIGNAL_EXIT } from '../exit-codes.js';
+import { createProgress, type Progress } from '../progress.js';
+import { openSessionFiles } from '../session-files.js';
+import { trapSignals } from '../signals.js';
+import { printCaptureSummary } from '../summary.js';
+import { VERSION } from '../version.js';
+import { writeJson } from '../write-json.js';
+
+export interface CaptureOptions {
+  keys: string;
+  out?: string;
+  conswitch: string;
+  timing: KeyTiming;
+  confirmTimeoutMs: number;
+  allowDangerous: boolean;
+  recordInput: boolean;
+  discover: boolean;
+  reconnect: ReconnectPolicy;
+  /** Before anything else, wait for a line matching this (a host finishing its boot, say). */
+  waitFor?: RegExp;
+  /** Type this line at dom0 (input is moved there first): to trigger what is to be captured. */
+  type?: string;
+  /** After typing, keep recording until a line matches this. */
+  until?: RegExp;
+  /** How long --wait-for and --until may wait. */
+  waitTimeoutMs: number;
+}
+
+export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
+  conswitch: 'a',
+  timing: DEFAULT_TIMING,
+  confirmTimeoutMs: 5_000,
+  allowDangerous: false,
+  recordInput: false,
+  discover: true,
+  reconnect: DEFAULT_RECONNECT,
+  waitTimeoutMs: 300_000,
+};
+
+export interface CaptureDeps {
+  clock?: Clock;
+  progress?: Progress;
+  stdout?: NodeJS.WritableStream;
+  /** Trap SIGINT/SIGTERM (off in tests that run several captures in one process). */
+  trapSignals?: boolean;
+}
+
+export interface CaptureResult {
+  exitCode: number;
+  outDir: string;
+  captures: KeyCapture[];
+  /** What went wrong, for the caller to print; the exit code already accounts for it. */
+  error: unknown;
+}
+
+export async function runCapture(
+  makeTransport: () => Transport,
+  options: CaptureOptions,
+  deps: CaptureDeps = {},
+): Promise<CaptureResult> {
+  const clock = deps.clock ?? systemClock;
+  const progress = deps.progress ?? createProgress();
+  const stdout = deps.stdout ?? process.stdout;
+
+  // 1. Plan the keys and refuse the unambiguously dangerous ones before touching the host.
+  const keys = planKeys(options.keys);
+  if (!options.allowDangerous) {
+    for (const key of keys) {
+      if (key === 'n' || key === 'N') continue; // their meaning depends on the version: judged after 'h'
+      const danger = dangerFromLetter(key);
+      if (danger) throw dangerousKeyError(key, danger, null);
+    }
+  }
+
+  // 2. The output folder and the recorders, before any byte arrives.
+  const outDir = path.resolve(options.out ?? defaultOutDir(clock));
+  await mkdir(outDir, { recursive: true });
+  const transport = new ReconnectingTransport(makeTransport(), options.reconnect, clock);
+  const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
+  const files = openSessionFiles(outDir, {
+    title: `xenkeys capture: ${transport.description}`,
+    wallStart: clock.wallNow(),
+    recordInput: options.recordInput,
+  });
+  console.onEvent((event) => files.write(event));
+
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    progress.warn(message);
+  };
+  console.onRefusal((r) => warn(`held back input (${r.reason}): ${r.detail}`));
+  const signals =
+    deps.trapSignals === false
+      ? null
+      : trapSignals((name, count) => {
+          if (count === 1) progress.warn(`${name}: stopping, returning input to where it was found…`);
+          else progress.warn(`${name} again: giving up on returning input; it may still be at Xen`);
+        });
+  const signal = signals?.signal;
+  const switchOptions = { confirmTimeoutMs: options.confirmTimeoutMs, ...(signal ? { signal } : {}) };
+
+  const captures: KeyCapture[] = [];
+  let failure: unknown = null;
+  let restored = true;
+  try {
+    // 3. Connect.
+    progress.step(`connecting to ${transport.description}`);
+    await transport.open();
+    progress.succeed(`connected to ${transport.description}`);
+    const waitLine = (re: RegExp): Promise<unknown> => {
+      progress.step(`waiting for a line matching ${re}`);
+      return console.waitForLine((line) => re.test(line.text), {
+        timeoutMs: options.waitTimeoutMs,
+        what: `a line matching ${re}`,
+        ...(signal ? { signal } : {}),
+      });
+    };
+    if (options.waitFor) await waitLine(options.waitFor);
+    if (options.type !== undefined) {
+      await switchTo(console, 'dom0', switchOptions);
+      progress.step(`typing at dom0: ${options.type}`);
+      await console.send(Buffer.from(`${options.type}\r`, 'utf8'), 'keyboard');
+    }
+    if (options.until) await waitLine(options.until);
+
+    // 4-6. Learn the host's keys, judge danger by its own descriptions, press the keys one by one.
+    if (keys.length > 0 || options.keys === 'all-safe') {
+      await pressKeys(console, keys, options, {
+        ...switchOptions,
+        progress,
+        warn,
+        onCapture: (c) => captures.push(c),
+      });
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    // 7. Return input to where it was found — unless the line is gone for good.
+    if (transport.isOpen) {
+      try {
+        progress.step(
+          `returning input to ${console.input.found === 'unknown' ? 'where it was' : console.input.found}`,
+        );
+        await restoreInput(console, {
+          confirmTimeoutMs: options.confirmTimeoutMs,
+          ...(signals ? { signal: signals.urgent } : {}),
+        });
+        if (console.input.found !== 'unknown') progress.succeed(`input is back on ${console.input.found}`);
+        else progress.stop();
+      } catch (error) {
+        restored = false;
+        failure ??= error;
+        progress.fail(`could not return input: ${(error as Error).message}`);
+      }
+    } else if (console.input.found !== 'unknown' && console.input.target !== console.input.found) {
+      restored = false;
+    }
+    await transport.close('capture finished').catch(() => undefined);
+    files.close();
+    signals?.dispose();
+    progress.stop();
+  }
+
+  // 8. Results: captures.json, a summary on stdout, and an exit code that says what happened.
+  const interrupted = signals?.received ?? null;
+  const exitCode = exitCodeFor({ failure, restored, interrupted, captures });
+  if (!restored) {
+    progress.fail(
+      `input may still be at ${console.input.target === 'unknown' ? 'an unknown target' : console.input.target}: ` +
+        'press Ctrl-A three times on the console (or run `xenkeys switch --to dom0 …`)',
+    );
+  }
+  await writeJson(
+    path.join(outDir, 'captures.json'),
+    capturesDocument({
+      tool: { name: 'xenkeys', version: VERSION },
+      console: {
+        transport: transport.kind,
+        description: transport.description,
+        conswitch: options.conswitch,
+      },
+      startedAt: new Date(files.wallStart).toISOString(),
+      files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
+      input: { found: console.input.found, final: console.input.target, restored },
+      outcome: { exitCode, error: failure ? describeError(failure) : null, interrupted },
+      warnings,
+      captures,
+    }),
+  );
+  printCaptureSummary(stdout, captures, outDir);
+  console.dispose();
+  const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
+  return { exitCode, outDir, captures, error };
+}
+
+interface PressContext {
+  confirmTimeoutMs: number;
+  signal?: AbortSignal;
+  progress: Progress;
+  warn: (message: string) => void;
+  onCapture: (capture: KeyCapture) => void;
+}
+
+async function pressKeys(
+  console: XenConsole,
+  planned: string[],
+  options: CaptureOptions,
+  ctx: PressContext,
+): Promise<void> {
+  const { progress } = ctx;
+  const run = (list: string[]): Promise<KeyCapture[]> =>
+    captureKeys(
+      console,
+      list,
+      {
+        confirmTimeoutMs: ctx.confirmTimeoutMs,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        timing: options.timing,
+        allowDangerous: options.allowDangerous,
+      },
+      {
+        onKeyStart: (key, i, n) =>
+          progress.step(`key ${key} (${i + 1}/${n}) ${console.catalog.describe(key) ?? ''}`),
+        onKeyDone: (c) => {
+          ctx.onCapture(c);
+          progress.succeed(`key ${c.key}: ${c.lines} lines, ${c.bytes} bytes (${c.endReason})`);
+        },
+        onWarning: ctx.warn,
+      },
+    );
+  // The host's own key list first: it decides which keys exist and which are dangerous.
+  const discover = options.discover || options.keys === 'all-safe';
+  if (discover || planned[0] === 'h') await run(['h']);
+  const rest =
+    options.keys === 'all-safe'
+      ? allSafeKeys(console.catalog).filter((k) => k !== 'h')
+      : planned.slice(planned[0] === 'h' ? 1 : 0);
+  if (!options.allowDangerous) {
+    for (const key of rest) {
+      const danger = console.catalog.danger(key);
+      if (danger) throw dangerousKeyError(key, danger, console.catalog.describe(key));
+    }
+  }
+  if (!ctx.signal?.aborted) await run(rest);
+}
+
+function planKeys(spec: string): string[] {
+  if (spec === '' || spec === 'none') return [];
+  // A misspelt preset would otherwise be pressed letter by letter.
+  if (/^[a-z]+[-_][a-z-]+$/.test(spec) && !(spec in PRESETS)) {
+    throw new XenkeysError('usage', `no preset called ${spec}`, {
+      hint: `Presets: ${Object.keys(PRESETS).join(', ')}; or give keys, e.g. --keys qrd.`,
+    });
+  }
+  const keys = expandKeys(spec);
+  for (const key of keys) {
+    const code = key.charCodeAt(0);
+    if (code < 0x21 || code > 0x7e)
+      throw new XenkeysError('usage', `${JSON.stringify(key)} is not a debug key`, {
+        hint: 'Debug keys are printable ASCII characters, e.g. --keys hqrd.',
+      });
+  }
+  return keys;
+}
+
+function exitCodeFor(o: {
+  failure: unknown;
+  restored: boolean;
+  interrupted: NodeJS.Signals | null;
+  captures: KeyCapture[];
+}): number {
+  if (!o.restored) return EXIT['switch-not-confirmed'];
+  if (o.interrupted) return SIGNAL_EXIT[o.interrupted as keyof typeof SIGNAL_EXIT] ?? EXIT.interrupted;
+  if (o.failure instanceof XenkeysError) return EXIT[o.failure.code];
+  if (o.failure) return EXIT.internal;
+  if (o.captures.some((c) => c.endReason === 'no-output')) return EXIT['key-timeout'];
+  if (o.captures.some((c) => c.endReason === 'transport-lost')) return EXIT['transport-lost'];
+  return EXIT.ok;
+}
+
+function defaultOutDir(clock: Clock): string {
+  const stamp = new Date(clock.wallNow())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\..*$/, '')
+    .replace('T', '-');
+  return `xenkeys-${stamp}`;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && /^interrupted/.test(error.message);
+}

@@ -1,0 +1,28 @@
+// The human summary of a capture on stdout: one row per key, then where the files are.
+
+import Table from 'cli-table3';
+import type { KeyCapture } from '../console/key-runner.js';
+
+export function printCaptureSummary(
+  out: NodeJS.WritableStream,
+  captures: readonly KeyCapture[],
+  outDir?: string,
+): void {
+  const table = new Table({
+    head: ['key', 'description', 'lines', 'bytes', 'start s', 'took s', 'end'],
+    style: { head: [], border: [] },
+  });
+  for (const c of captures) {
+    table.push([
+      c.key,
+      c.description ?? '',
+      c.lines,
+      c.bytes,
+      c.start.toFixed(2),
+      (c.end - c.start).toFixed(2),
+      c.endReason,
+    ]);
+  }
+  out.write(`${table.toString()}\n`);
+  if (outDir) out.write(`files: ${outDir}/{session.cast,session.raw,captures.json}\n`);
+}

@@ -1,0 +1,94 @@
+// The connection flags every command shares (`--serial`, `--tcp`, `--spawn`, …) and the factory
+// that turns them into a Transport. Exactly one medium per session.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Clock } from '../core/clock.js';
+import { XenkeysError } from '../core/errors.js';
+import { SerialTransport, type FlowControl, type Parity, type StopBits } from '../transports/serial.js';
+import { SpawnTransport } from '../transports/spawn.js';
+import { parseHostPort, TcpTransport } from '../transports/tcp.js';
+import type { Transport } from '../transports/transport.js';
+
+export interface TransportFlags {
+  serial?: string;
+  baud: number;
+  dataBits: 5 | 6 | 7 | 8;
+  parity: Parity;
+  stopBits: StopBits;
+  flow: FlowControl;
+  tcp?: string;
+  spawn?: string;
+}
+
+export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+export function addTransportFlags(command: Command): Command {
+  return command
+    .option('--serial <path>', 'local serial port, e.g. /dev/ttyUSB0')
+    .option('-b, --baud <rate>', 'serial baud rate', intOption('--baud', 50, 4_000_000), 115200)
+    .addOption(
+      new Option('--data-bits <n>', 'serial data bits')
+        .choices(['5', '6', '7', '8'])
+        .default(8)
+        .argParser(Number),
+    )
+    .addOption(
+      new Option('--parity <p>', 'serial parity')
+        .choices(['none', 'even', 'odd', 'mark', 'space'])
+        .default('none'),
+    )
+    .addOption(
+      new Option('--stop-bits <n>', 'serial stop bits')
+        .choices(['1', '1.5', '2'])
+        .default(1)
+        .argParser(Number),
+    )
+    .addOption(
+      new Option('--flow <f>', 'serial flow control').choices(['none', 'rtscts', 'xonxoff']).default('none'),
+    )
+    .option('--tcp <host:port>', 'raw TCP console (ser2net raw port, QEMU -serial tcp:)')
+    .option(
+      '--spawn <command>',
+      "run a console command in a pseudo-terminal, e.g. 'xl console' or 'virsh console h1'",
+    );
+}
+
+/** Build the transport the flags describe, or explain what is missing. */
+export function createTransport(flags: TransportFlags, _clock: Clock): Transport {
+  const chosen = [flags.serial && '--serial', flags.tcp && '--tcp', flags.spawn && '--spawn'].filter(Boolean);
+  if (chosen.length === 0) {
+    throw new XenkeysError('usage', 'no console given', {
+      hint: 'Say where the console is: --serial /dev/ttyUSB0, --tcp HOST:PORT or --spawn CMD (try `xenkeys demo` for a simulated one).',
+    });
+  }
+  if (chosen.length > 1) throw new XenkeysError('usage', `choose one console, not ${chosen.join(' and ')}`);
+  if (flags.serial) {
+    return new SerialTransport({
+      path: flags.serial,
+      baudRate: flags.baud,
+      dataBits: flags.dataBits,
+      parity: flags.parity,
+      stopBits: flags.stopBits,
+      flowControl: flags.flow,
+    });
+  }
+  if (flags.tcp) {
+    try {
+      parseHostPort(flags.tcp);
+    } catch (error) {
+      throw new XenkeysError('usage', `--tcp ${flags.tcp}: ${(error as Error).message}`, {
+        hint: 'Use HOST:PORT, e.g. 127.0.0.1:4555 or [::1]:4555.',
+      });
+    }
+    return new TcpTransport({ address: flags.tcp });
+  }
+  return new SpawnTransport({ command: flags.spawn! });
+}
