@@ -8,8 +8,11 @@ import { SerialTransport, type FlowControl, type Parity, type StopBits } from '.
 import { SpawnTransport } from '../transports/spawn.js';
 import { parseHostPort, TcpTransport } from '../transports/tcp.js';
 import type { Transport } from '../transports/transport.js';
+import { addIpmiFlags, createIpmiTransport, type IpmiFlags } from './ipmi-flags.js';
+import { addSshFlags, createSshTransport, type SshFlags } from './ssh-flags.js';
+import { resolveTarget } from './targets.js';
 
-export interface TransportFlags {
+export interface TransportFlags extends IpmiFlags, SshFlags {
   serial?: string;
   baud: number;
   dataBits: 5 | 6 | 7 | 8;
@@ -31,6 +34,8 @@ export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEG
 }
 
 export function addTransportFlags(command: Command): Command {
+  addIpmiFlags(command);
+  addSshFlags(command);
   return command
     .option('--serial <path>', 'local serial port, e.g. /dev/ttyUSB0')
     .option('-b, --baud <rate>', 'serial baud rate', intOption('--baud', 50, 4_000_000), 115200)
@@ -61,15 +66,33 @@ export function addTransportFlags(command: Command): Command {
     );
 }
 
+/** Flags for a named target (from the config file) under the command line's own. */
+export function withTarget<F extends TransportFlags>(flags: F, target: string | undefined): F {
+  if (target === undefined) return flags;
+  return { ...resolveTarget(target), ...definedOnly(flags) } as unknown as F;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Build the transport the flags describe, or explain what is missing. */
-export function createTransport(flags: TransportFlags, _clock: Clock): Transport {
-  const chosen = [flags.serial && '--serial', flags.tcp && '--tcp', flags.spawn && '--spawn'].filter(Boolean);
+export function createTransport(flags: TransportFlags, clock: Clock): Transport {
+  const chosen = [
+    flags.serial && '--serial',
+    flags.tcp && '--tcp',
+    flags.spawn && '--spawn',
+    flags.ipmi && '--ipmi',
+    flags.ssh && '--ssh',
+  ].filter(Boolean);
   if (chosen.length === 0) {
     throw new XenkeysError('usage', 'no console given', {
-      hint: 'Say where the console is: --serial /dev/ttyUSB0, --tcp HOST:PORT or --spawn CMD (try `xenkeys demo` for a simulated one).',
+      hint: 'Say where the console is: --serial /dev/ttyUSB0, --tcp HOST:PORT, --ipmi BMC, --ssh HOST, --spawn CMD, or a named target (try `xenkeys demo` for a simulated one).',
     });
   }
   if (chosen.length > 1) throw new XenkeysError('usage', `choose one console, not ${chosen.join(' and ')}`);
+  if (flags.ipmi) return createIpmiTransport(flags, clock);
+  if (flags.ssh) return createSshTransport(flags, clock);
   if (flags.serial) {
     return new SerialTransport({
       path: flags.serial,

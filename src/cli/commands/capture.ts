@@ -31,6 +31,24 @@ import { trapSignals } from '../signals.js';
 import { printCaptureSummary } from '../summary.js';
 import { VERSION } from '../version.js';
 import { writeJson } from '../write-json.js';
+import { addCaptureFlags, captureOptionsFrom, type CaptureFlags } from '../capture-flags.js';
+import type { CommandContext } from '../command-context.js';
+import { addTransportFlags, createTransport, withTarget, type TransportFlags } from '../transport-options.js';
+
+export function register({ program, exit, reportError }: CommandContext): void {
+  const command = program
+    .command('capture')
+    .argument('[target]', 'a named target from the config file')
+    .description('press debug keys on a Xen console and keep everything they print');
+  addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 }).action(
+    async (target: string | undefined, flags: TransportFlags & CaptureFlags) => {
+      const all = withTarget(flags, target);
+      const result = await runCapture(() => createTransport(all, systemClock), captureOptionsFrom(all));
+      if (result.error) reportError(result.error);
+      exit(result.exitCode);
+    },
+  );
+}
 
 export interface CaptureOptions {
   keys: string;
@@ -98,10 +116,10 @@ export async function runCapture(
     }
   }
 
-  // 2. The output folder and the recorders, before any byte arrives.
+  // 2. The transport (usage errors surface here), the output folder and the recorders.
+  const transport = new ReconnectingTransport(makeTransport(), options.reconnect, clock);
   const outDir = path.resolve(options.out ?? defaultOutDir(clock));
   await mkdir(outDir, { recursive: true });
-  const transport = new ReconnectingTransport(makeTransport(), options.reconnect, clock);
   const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
   const files = openSessionFiles(outDir, {
     title: `xenkeys capture: ${transport.description}`,

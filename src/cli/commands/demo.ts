@@ -13,6 +13,26 @@ import { simScriptFromSession } from '../../sim/script-from-recording.js';
 import { SimulatedXenTransport } from '../../transports/simulated.js';
 import { bundledRecording } from '../paths.js';
 import { runCapture, type CaptureOptions, type CaptureResult } from './capture.js';
+import { addCaptureFlags, captureOptionsFrom, type CaptureFlags } from '../capture-flags.js';
+import type { CommandContext } from '../command-context.js';
+
+export function register({ program, exit, reportError }: CommandContext): void {
+  const command = program
+    .command('demo')
+    .description('try it on a simulated Xen console built from a real recording (no hardware)');
+  addCaptureFlags(command, { keys: 'post-mortem', quietGap: 200 })
+    .option('--recording <file>', 'simulate from this recording instead of the bundled one')
+    .option('--full', 'print every line of every capture')
+    .action(async (flags: CaptureFlags & { recording?: string; full?: boolean }) => {
+      const result = await runDemo({
+        ...captureOptionsFrom(flags),
+        ...(flags.recording ? { recording: flags.recording } : {}),
+        full: Boolean(flags.full),
+      });
+      if (result.error) reportError(result.error);
+      exit(result.exitCode);
+    });
+}
 
 export const DEMO_RECORDING = 'xen-4.17-boot-and-keys/session.cast';
 

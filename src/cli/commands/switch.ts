@@ -6,6 +6,46 @@ import { XenkeysError } from '../../core/errors.js';
 import { switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
 import type { Transport } from '../../transports/transport.js';
+import type { CommandContext } from '../command-context.js';
+import {
+  addTransportFlags,
+  createTransport,
+  intOption,
+  withTarget,
+  type TransportFlags,
+} from '../transport-options.js';
+
+export function register({ program, exit }: CommandContext): void {
+  addTransportFlags(
+    program
+      .command('switch')
+      .argument('[target]', 'a named target')
+      .description('move Xen serial input to xen or dom0 and leave it there'),
+  )
+    .requiredOption('--to <where>', 'xen, dom0 or dom<N>')
+    .option('--conswitch <letter>', "Xen's conswitch= letter", 'a')
+    .option(
+      '--confirm-timeout <ms>',
+      "how long to wait for Xen's reply",
+      intOption('--confirm-timeout', 100),
+      5000,
+    )
+    .action(
+      async (
+        target: string | undefined,
+        flags: TransportFlags & { to: string; conswitch: string; confirmTimeout: number },
+      ) => {
+        const all = withTarget(flags, target);
+        exit(
+          await runSwitch(createTransport(all, systemClock), {
+            to: all.to,
+            conswitch: all.conswitch,
+            confirmTimeoutMs: all.confirmTimeout,
+          }),
+        );
+      },
+    );
+}
 
 export async function runSwitch(
   transport: Transport,
