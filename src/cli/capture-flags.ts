@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { PRESETS } from '../console/presets.js';
 import { DEFAULT_CAPTURE, type CaptureOptions } from './commands/capture.js';
+import type { ProgressMode } from './progress.js';
 import { intOption } from './transport-options.js';
 
 export interface CaptureFlags {
@@ -21,6 +22,7 @@ export interface CaptureFlags {
   type?: string;
   until?: RegExp;
   waitTimeout: number;
+  progress?: boolean;
 }
 
 function regex(value: string): RegExp {
@@ -102,7 +104,14 @@ export function addCaptureFlags(command: Command, defaults: { keys: string; quie
       'how long --wait-for and --until may wait',
       intOption('--wait-timeout', 1),
       DEFAULT_CAPTURE.waitTimeoutMs / 1000,
-    );
+    )
+    .option('--progress', 'print progress lines on stderr even when it is not a terminal')
+    .option('--no-progress', 'print no progress, even on a terminal');
+}
+
+export function progressModeFrom(flags: CaptureFlags): ProgressMode {
+  if (flags.progress === undefined) return 'auto';
+  return flags.progress ? 'always' : 'never';
 }
 
 export function captureOptionsFrom(flags: CaptureFlags): CaptureOptions {

@@ -1,5 +1,5 @@
-// Progress on stderr, only when stderr is a terminal (ora); otherwise silent, so logs and pipes
-// get only the results. Warnings always go to stderr.
+// Progress on stderr: a spinner (ora) when stderr is a terminal, plain lines with --progress when
+// it is not (logs, tests), nothing otherwise. Warnings and failures always go to stderr.
 
 import ora, { type Ora } from 'ora';
 import pc from 'picocolors';
@@ -13,30 +13,35 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+export type ProgressMode = 'auto' | 'always' | 'never';
+
+export function createProgress(
+  mode: ProgressMode = 'auto',
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   const tty = Boolean(stream.isTTY);
+  if (tty && mode !== 'never') return spinnerProgress(stream);
+  const plain = mode === 'always';
+  const line = (text: string): void => void stream.write(`xenkeys: ${text}\n`);
+  return {
+    step: (text) => plain && line(`${text}…`),
+    succeed: (text) => plain && line(text),
+    info: (text) => plain && line(text),
+    fail: (text) => line(text),
+    warn: (text) => line(`warning: ${text}`),
+    stop: () => undefined,
+  };
+}
+
+function spinnerProgress(stream: NodeJS.WriteStream): Progress {
   let spinner: Ora | null = null;
   const ensure = (): Ora => (spinner ??= ora({ stream, discardStdin: false }));
   return {
-    step: (text) => {
-      if (tty) ensure().start(text);
-    },
-    succeed: (text) => {
-      if (tty) ensure().succeed(text);
-    },
-    fail: (text) => {
-      if (tty) ensure().fail(text);
-      else stream.write(`xenkeys: ${text}\n`);
-    },
-    warn: (text) => {
-      if (tty) ensure().warn(text);
-      else stream.write(`xenkeys: warning: ${text}\n`);
-    },
-    info: (text) => {
-      if (tty) ensure().info(pc.dim(text));
-    },
-    stop: () => {
-      spinner?.stop();
-    },
+    step: (text) => void ensure().start(text),
+    succeed: (text) => void ensure().succeed(text),
+    fail: (text) => void ensure().fail(text),
+    warn: (text) => void ensure().warn(text),
+    info: (text) => void ensure().info(pc.dim(text)),
+    stop: () => void spinner?.stop(),
   };
 }

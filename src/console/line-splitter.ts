@@ -24,21 +24,27 @@ export class LineSplitter {
 
   /** Feed a chunk; returns the lines it completed. */
   push(bytes: Uint8Array, t: number, offset: number): Line[] {
+    // Decode the chunk once. A newline is one byte in UTF-8 and never part of a multi-byte
+    // sequence (nor swallowed by U+FFFD), so the text's newlines line up with the bytes' newlines.
+    const text = this.decoder.decode(bytes, { stream: true });
     const lines: Line[] = [];
-    let start = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      if (bytes[i] !== 0x0a) continue;
-      this.append(bytes.subarray(start, i + 1), t, offset + start);
+    let byteStart = 0;
+    let textStart = 0;
+    for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, byteStart)) {
+      const textNl = text.indexOf('\n', textStart);
+      this.append(text.slice(textStart, textNl + 1), nl + 1 - byteStart, t, offset + byteStart);
       lines.push(this.take(t));
-      start = i + 1;
+      byteStart = nl + 1;
+      textStart = textNl + 1;
     }
-    if (start < bytes.length) this.append(bytes.subarray(start), t, offset + start);
+    if (byteStart < bytes.length)
+      this.append(text.slice(textStart), bytes.length - byteStart, t, offset + byteStart);
     return lines;
   }
 
   /** The unfinished line so far (a prompt, say), without consuming it. */
   peek(): string {
-    return clean(this.pending + this.decoder.decode(new Uint8Array(0), { stream: true }));
+    return clean(this.pending);
   }
 
   /** End of input: the unfinished line, if any. */
@@ -48,13 +54,13 @@ export class LineSplitter {
     return this.take(t);
   }
 
-  private append(bytes: Uint8Array, t: number, offset: number): void {
+  private append(text: string, byteLength: number, t: number, offset: number): void {
     if (this.pendingBytes === 0) {
       this.pendingStart = t;
       this.pendingOffset = offset;
     }
-    this.pending += this.decoder.decode(bytes, { stream: true });
-    this.pendingBytes += bytes.length;
+    this.pending += text;
+    this.pendingBytes += byteLength;
   }
 
   private take(tEnd: number): Line {
@@ -73,7 +79,12 @@ export class LineSplitter {
 
 /** Strip the line ending, carriage returns and escape sequences; keep everything else. */
 export function clean(raw: string): string {
-  return stripAnsi(raw.replace(/\r*\n$/, '')).replace(/\r/g, '');
+  let end = raw.length;
+  if (raw.charCodeAt(end - 1) === 0x0a) end--;
+  let text = end === raw.length ? raw : raw.slice(0, end);
+  // Most console lines carry neither escapes nor stray CRs beyond the ending: skip the regexes then.
+  if (text.includes('\x1b') || text.includes('\x9b')) text = stripAnsi(text);
+  return text.includes('\r') ? text.replace(/\r/g, '') : text;
 }
 
 /** Split a whole text (a recording, a pasted log) into line texts the same way. */

@@ -49,3 +49,34 @@ describe('LineSplitter', () => {
     expect(splitText('a\r\nb\r\r\nc')).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('LineSplitter chunking', () => {
+  it('gives the same lines and offsets however the bytes are chunked', async () => {
+    const fc = await import('fast-check');
+    const piece = fc.constantFrom('(XEN) a', '\r\n', '\r\r\n', '€', '\x1b[6n', '\xff', 'é', ' ', 'x');
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 40 }),
+        fc.array(fc.nat(50), { maxLength: 10 }),
+        (pieces, cuts) => {
+          const all = Buffer.concat(pieces.map((p) => Buffer.from(p, p === '\xff' ? 'latin1' : 'utf8')));
+          const whole = new LineSplitter();
+          const expected = [...whole.push(all, 0, 0), whole.flush(0)]
+            .filter(Boolean)
+            .map((l) => [l!.text, l!.offset, l!.length]);
+          const split = new LineSplitter();
+          const got: unknown[] = [];
+          let at = 0;
+          for (const cut of [...cuts.sort((a, b) => a - b), all.length]) {
+            const end = Math.min(Math.max(cut, at), all.length);
+            got.push(...split.push(all.subarray(at, end), 0, at).map((l) => [l.text, l.offset, l.length]));
+            at = end;
+          }
+          const tail = split.flush(0);
+          if (tail) got.push([tail.text, tail.offset, tail.length]);
+          expect(got).toEqual(expected);
+        },
+      ),
+    );
+  });
+});

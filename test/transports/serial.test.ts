@@ -1,8 +1,10 @@
-// SerialTransport on a real pty pair from socat (side A is ours, side B plays the host): bytes
+// SerialTransport on a real pty pair, a null-modem cable from test/helpers/pty-pair.py (side A is
+// ours, side B plays the host): bytes
 // both ways, exclusive access naming the holder, open errors with hints, unplug, and listing
 // ports on a machine without udevadm.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   existsSync,
   mkdirSync,
@@ -20,6 +22,8 @@ import { listSerialPorts } from '../../src/transports/list-ports.js';
 import { findLockFileHolder, findOpenFdHolders } from '../../src/transports/port-holder.js';
 import { SerialTransport } from '../../src/transports/serial.js';
 import type { CloseReason } from '../../src/transports/transport.js';
+
+const PTY_PAIR = fileURLToPath(new URL('../helpers/pty-pair.py', import.meta.url));
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -67,7 +71,7 @@ let transports: SerialTransport[];
 let dir: string;
 let a: string; // our side
 let b: string; // the "host" side
-let socat: ChildProcess;
+let cable: ChildProcess; // test/helpers/pty-pair.py
 
 beforeEach(async () => {
   children = [];
@@ -75,12 +79,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xk-serial-'));
   a = join(dir, 'a');
   b = join(dir, 'b');
-  socat = await startChild(
-    'socat',
-    ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`],
-    'stderr',
-    'starting data transfer loop',
-  );
+  cable = await startChild('python3', [PTY_PAIR, a, b], 'stderr', 'starting data transfer loop');
 });
 
 afterEach(async () => {
@@ -222,7 +221,7 @@ describe('SerialTransport', () => {
     const t = serial();
     await t.open();
     const closed = new Promise<CloseReason>((resolve) => t.onClose(resolve));
-    socat.kill('SIGTERM'); // the "adapter" is unplugged
+    cable.kill('SIGTERM'); // the "adapter" is unplugged
     expect(await closed).toMatchObject({ kind: 'error', code: 'transport-lost' });
     expect(t.isOpen).toBe(false);
   });
@@ -239,7 +238,7 @@ describe('port holders', () => {
   it('finds processes with the device open via /proc/*/fd', async () => {
     const holders = await findOpenFdHolders(a);
     expect(holders).toContainEqual(
-      expect.objectContaining({ pid: socat.pid, name: 'socat', via: 'open-fd' }),
+      expect.objectContaining({ pid: cable.pid, name: 'python3', via: 'open-fd' }),
     );
   });
 

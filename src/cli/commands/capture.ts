@@ -31,7 +31,12 @@ import { trapSignals } from '../signals.js';
 import { printCaptureSummary } from '../summary.js';
 import { VERSION } from '../version.js';
 import { writeJson } from '../write-json.js';
-import { addCaptureFlags, captureOptionsFrom, type CaptureFlags } from '../capture-flags.js';
+import {
+  addCaptureFlags,
+  captureOptionsFrom,
+  progressModeFrom,
+  type CaptureFlags,
+} from '../capture-flags.js';
 import type { CommandContext } from '../command-context.js';
 import { addTransportFlags, createTransport, withTarget, type TransportFlags } from '../transport-options.js';
 
@@ -43,7 +48,9 @@ export function register({ program, exit, reportError }: CommandContext): void {
   addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 }).action(
     async (target: string | undefined, flags: TransportFlags & CaptureFlags) => {
       const all = withTarget(flags, target);
-      const result = await runCapture(() => createTransport(all, systemClock), captureOptionsFrom(all));
+      const result = await runCapture(() => createTransport(all, systemClock), captureOptionsFrom(all), {
+        progress: createProgress(progressModeFrom(all)),
+      });
       if (result.error) reportError(result.error);
       exit(result.exitCode);
     },
@@ -253,6 +260,11 @@ async function pressKeys(
   ctx: PressContext,
 ): Promise<void> {
   const { progress } = ctx;
+  // The host's own key list first: it decides which keys exist and which are dangerous.
+  const discover = options.discover || options.keys === 'all-safe' || planned[0] === 'h';
+  let rest = planned.slice(planned[0] === 'h' ? 1 : 0);
+  let done = 0;
+  const total = (): number => (discover ? 1 : 0) + rest.length;
   const run = (list: string[]): Promise<KeyCapture[]> =>
     captureKeys(
       console,
@@ -264,22 +276,20 @@ async function pressKeys(
         allowDangerous: options.allowDangerous,
       },
       {
-        onKeyStart: (key, i, n) =>
-          progress.step(`key ${key} (${i + 1}/${n}) ${console.catalog.describe(key) ?? ''}`),
+        onKeyStart: (key) =>
+          progress.step(
+            `key ${key} (${done + 1}/${options.keys === 'all-safe' && done === 0 ? '?' : total()}) ${console.catalog.describe(key) ?? ''}`,
+          ),
         onKeyDone: (c) => {
+          done++;
           ctx.onCapture(c);
           progress.succeed(`key ${c.key}: ${c.lines} lines, ${c.bytes} bytes (${c.endReason})`);
         },
         onWarning: ctx.warn,
       },
     );
-  // The host's own key list first: it decides which keys exist and which are dangerous.
-  const discover = options.discover || options.keys === 'all-safe';
-  if (discover || planned[0] === 'h') await run(['h']);
-  const rest =
-    options.keys === 'all-safe'
-      ? allSafeKeys(console.catalog).filter((k) => k !== 'h')
-      : planned.slice(planned[0] === 'h' ? 1 : 0);
+  if (discover) await run(['h']);
+  if (options.keys === 'all-safe') rest = allSafeKeys(console.catalog).filter((k) => k !== 'h');
   if (!options.allowDangerous) {
     for (const key of rest) {
       const danger = console.catalog.danger(key);

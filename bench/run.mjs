@@ -1,0 +1,11 @@
+// Runs every benchmark and prints its figures side by side with its baseline (see the README's
+// "Performance" section for the numbers on the reference machine). Nothing is asserted.
+
+import { benchCaptureTcp } from './capture-tcp.mjs';
+import { table } from './lib.mjs';
+
+const benches = [benchCaptureTcp];
+for (const bench of benches) {
+  const { title, rows } = await bench();
+  console.log(`\n## ${title}\n\n${table(rows)}\n`);
+}

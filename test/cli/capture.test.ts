@@ -1,0 +1,140 @@
+// The capture flow end to end on the simulated Xen (real console rules, recorded output): files,
+// captures.json, exit codes, refusals, and input returned after a lost line and a reconnect.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import { isXenkeysError } from '../../src/core/errors.js';
+import { DEFAULT_CAPTURE, runCapture, type CaptureOptions } from '../../src/cli/commands/capture.js';
+import type { CapturesDocument } from '../../src/cli/captures-file.js';
+import type { Progress } from '../../src/cli/progress.js';
+import { parseCast } from '../../src/record/asciicast.js';
+import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { tinyScript } from '../helpers/sim-console.js';
+
+const silent: Progress = { step() {}, succeed() {}, fail() {}, warn() {}, info() {}, stop() {} };
+const fast = { quietMs: 50, firstOutputMs: 300, capMs: 5_000 };
+
+function options(keys: string, extra: Partial<CaptureOptions> = {}): CaptureOptions {
+  return {
+    ...DEFAULT_CAPTURE,
+    keys,
+    out: mkdtempSync(path.join(os.tmpdir(), 'xk-cap-')),
+    timing: fast,
+    reconnect: { attempts: 3, initialDelayMs: 10, maxDelayMs: 20 },
+    ...extra,
+  };
+}
+
+function sim() {
+  return new SimulatedXenTransport({ script: tinyScript(), clock: systemClock });
+}
+
+async function capture(keys: string, extra: Partial<CaptureOptions> = {}, transport = sim()) {
+  const result = await runCapture(() => transport, options(keys, extra), {
+    progress: silent,
+    stdout: new PassThrough(),
+    trapSignals: false,
+  });
+  const doc = JSON.parse(readFileSync(path.join(result.outDir, 'captures.json'), 'utf8')) as CapturesDocument;
+  const cast = parseCast(readFileSync(path.join(result.outDir, 'session.cast'), 'utf8'));
+  const raw = readFileSync(path.join(result.outDir, 'session.raw'));
+  return { result, doc, cast, raw, transport };
+}
+
+describe('xenkeys capture (on the simulated Xen)', () => {
+  it('learns the keys with h, captures each key, and writes cast, raw log and captures.json', async () => {
+    const { result, doc, cast, raw, transport } = await capture('qrd');
+    expect(result.exitCode).toBe(0);
+    expect(doc.captures.map((c) => [c.key, c.endReason, c.complete])).toEqual([
+      ['h', 'quiet', true],
+      ['q', 'quiet', true],
+      ['r', 'quiet', true],
+      ['d', 'quiet', true],
+    ]);
+    expect(doc.captures[1]).toMatchObject({ description: 'dump domain (and guest debug) info', lines: 2 });
+    expect(doc.input).toEqual({ found: 'dom0', final: 'dom0', restored: true });
+    expect(transport.simulator!.inputTarget).toBe('dom0');
+    // The raw log is every byte received; each capture's byte range points into it.
+    const q = doc.captures[1]!;
+    expect(raw.subarray(q.rawStart, q.rawEnd).toString()).toContain("'q' pressed -> dumping domain info");
+    // Keystrokes are not recorded by default; markers are.
+    expect(cast.header).toMatchObject({ version: 2, title: 'xenkeys capture: simulated Xen console' });
+    expect(cast.events.some((e) => e.code === 'i')).toBe(false);
+    expect(cast.events.filter((e) => e.code === 'm').map((e) => e.data)).toContain(
+      'key q: dump domain (and guest debug) info',
+    );
+  });
+
+  it('records keystrokes only when asked', async () => {
+    const { cast } = await capture('q', { recordInput: true });
+    expect(cast.events.filter((e) => e.code === 'i').map((e) => e.data)).toEqual([
+      '\x01\x01\x01',
+      'h',
+      'q',
+      '\x01\x01\x01',
+    ]);
+  });
+
+  it('exits 6 when a key prints nothing, keeping the other captures', async () => {
+    const { result, doc } = await capture('zq');
+    expect(result.exitCode).toBe(6);
+    expect(doc.captures.map((c) => [c.key, c.endReason])).toEqual([
+      ['h', 'quiet'],
+      ['z', 'no-output'],
+      ['q', 'quiet'],
+    ]);
+    expect(doc.warnings).toContain("key 'z' is not in this host's handler list ('h'); Xen will ignore it");
+  });
+
+  it("refuses 'R' before touching the console, and 'N' once the host's list says it triggers an NMI", async () => {
+    await expect(capture('qR')).rejects.toSatisfy((e) => isXenkeysError(e, 'dangerous-key'));
+    const { result, doc, transport } = await capture('nN');
+    expect(result.exitCode).toBe(8);
+    expect(String(result.error)).toMatch(/refusing destructive key 'N' \(trigger an NMI\)/);
+    expect(transport.simulator!.ran).toEqual(['h']);
+    expect(doc.input.final).toBe('dom0');
+  });
+
+  it('re-learns where input goes after the line drops, and still returns it to dom0', async () => {
+    const transport = sim();
+    // Drop the line once, right after the host's key list has been read.
+    const sub = transport.onData((bytes) => {
+      if (Buffer.from(bytes).toString().includes("key 'r'")) {
+        sub.dispose();
+        setTimeout(() => transport['markClosed']({ kind: 'remote', message: 'cable pulled' }), 5);
+      }
+    });
+    const { result, doc, cast } = await capture('qr', {}, transport);
+    const markers = cast.events.filter((e) => e.code === 'm').map((e) => e.data);
+    expect(markers.some((m) => m.startsWith('gap: connection lost: cable pulled'))).toBe(true);
+    expect(markers.some((m) => m.startsWith('gap: reconnected'))).toBe(true);
+    expect(result.exitCode).toBe(0);
+    expect(doc.input).toMatchObject({ final: 'dom0', restored: true });
+    expect(transport.simulator!.inputTarget).toBe('dom0');
+  });
+
+  it('waits for a line, types at dom0, and records until another line', async () => {
+    const transport = sim();
+    // The host announces itself once the session is open (the simulator says hello on open).
+    transport.onNotice(() =>
+      setImmediate(() => transport['dataEmitter'].fire(Buffer.from('xenkeys-lab: dom0 ready\r\n'))),
+    );
+    const { result, raw, doc, cast } = await capture(
+      'none',
+      { waitFor: /ready/, type: 'echo $((6*7))ok', until: /42ok/ },
+      transport,
+    );
+    expect(result.exitCode).toBe(0);
+    expect(raw.toString()).toMatch(/^xenkeys-lab: dom0 ready\r\n/);
+    expect(raw.toString()).toContain('42ok');
+    expect(doc.captures).toEqual([]);
+    // Nothing was sent before the host said it was ready.
+    const ready = cast.events.find((e) => e.code === 'o')!;
+    const firstSwitch = cast.events.find((e) => e.code === 'm' && e.data.startsWith('switch'))!;
+    expect(firstSwitch.time).toBeGreaterThanOrEqual(ready.time);
+  });
+});

@@ -1,0 +1,45 @@
+// What every lab capture must show, whatever the transport: the switch confirmed by Xen's own
+// messages, each capture belonging to its key, nothing lost against QEMU's own record of the line.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { parseCast } from '../../src/record/asciicast.js';
+import type { CapturesDocument } from '../../src/cli/captures-file.js';
+
+export function readOut(dir: string) {
+  const captures = JSON.parse(readFileSync(path.join(dir, 'captures.json'), 'utf8')) as CapturesDocument;
+  const cast = parseCast(readFileSync(path.join(dir, 'session.cast'), 'utf8'));
+  const raw = readFileSync(path.join(dir, 'session.raw'));
+  const markers = cast.events.filter((e) => e.code === 'm').map((e) => e.data);
+  return { captures, cast, raw, markers, byKey: (k: string) => captures.captures.find((c) => c.key === k) };
+}
+
+/** h q r d on a 2-CPU lab host, checked the way a user would read them. */
+export function expectHqrd(dir: string, cpus: number): void {
+  const { captures, markers, byKey } = readOut(dir);
+  expect(captures.captures.map((c) => c.key)).toEqual(['h', 'q', 'r', 'd']);
+  for (const c of captures.captures)
+    expect(c, `key ${c.key}`).toMatchObject({ endReason: 'quiet', complete: true });
+  // Xen confirmed both switches, and input went back where it was found.
+  expect(markers).toContain('input xen');
+  expect(markers.at(-1)).toBe('input dom0');
+  expect(captures.input).toMatchObject({ found: 'dom0', final: 'dom0', restored: true });
+  // Each capture is its key's output and nobody else's.
+  expect(byKey('h')!.text).toMatch(/'h' pressed -> showing installed handlers/);
+  expect(byKey('h')!.text).toContain("key 'q' (ascii '71') => dump domain (and guest debug) info");
+  expect(byKey('q')!.text).toMatch(/^\(XEN\) 'q' pressed -> dumping domain info/);
+  expect(byKey('q')!.text).toContain('General information for domain 0:');
+  expect(byKey('q')!.text).not.toContain('sched_smt_power_savings');
+  expect(byKey('r')!.text).toMatch(/^\(XEN\) sched_smt_power_savings: /);
+  expect(byKey('r')!.text).not.toContain("'d' pressed");
+  expect(byKey('d')!.text).toMatch(/^\(XEN\) 'd' pressed -> dumping registers/);
+  for (let cpu = 0; cpu < cpus; cpu++) expect(byKey('d')!.text).toContain(`*** Dumping CPU${cpu} `);
+}
+
+/** The raw log is exactly what the guest sent while we were connected: a contiguous piece of QEMU's log. */
+export function expectLossless(dir: string, qemuLog: Buffer): void {
+  const raw = readFileSync(path.join(dir, 'session.raw'));
+  expect(raw.length).toBeGreaterThan(0);
+  expect(qemuLog.indexOf(raw)).toBeGreaterThanOrEqual(0);
+}
