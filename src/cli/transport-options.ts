@@ -10,7 +10,7 @@ import { parseHostPort, TcpTransport } from '../transports/tcp.js';
 import type { Transport } from '../transports/transport.js';
 import { addIpmiFlags, createIpmiTransport, type IpmiFlags } from './ipmi-flags.js';
 import { addSshFlags, createSshTransport, type SshFlags } from './ssh-flags.js';
-import { resolveTarget } from './targets.js';
+import { addTargetFlags, mergeTarget, resolveTarget } from './targets.js';
 
 export interface TransportFlags extends IpmiFlags, SshFlags {
   serial?: string;
@@ -21,6 +21,8 @@ export interface TransportFlags extends IpmiFlags, SshFlags {
   flow: FlowControl;
   tcp?: string;
   spawn?: string;
+  /** --config: where named targets are read from. */
+  config?: string;
 }
 
 export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -36,6 +38,7 @@ export function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEG
 export function addTransportFlags(command: Command): Command {
   addIpmiFlags(command);
   addSshFlags(command);
+  addTargetFlags(command);
   return command
     .option('--serial <path>', 'local serial port, e.g. /dev/ttyUSB0')
     .option('-b, --baud <rate>', 'serial baud rate', intOption('--baud', 50, 4_000_000), 115200)
@@ -66,15 +69,30 @@ export function addTransportFlags(command: Command): Command {
     );
 }
 
-/** Flags for a named target (from the config file) under the command line's own. */
-export function withTarget<F extends TransportFlags>(flags: F, target: string | undefined): F {
+/**
+ * Flags for a named target (from the config file) under the command line's own: commander fills a
+ * default for every flag, so its value sources (not `undefined`) tell what the user typed.
+ */
+export function withTarget<F extends TransportFlags>(
+  flags: F,
+  target: string | undefined,
+  command: Command,
+): F {
   if (target === undefined) return flags;
-  return { ...resolveTarget(target), ...definedOnly(flags) } as unknown as F;
+  const allowed = [
+    ...addTransportFlags(new Command()).options,
+    ...command.options.filter((o) => TARGET_EXTRAS.includes(o.long ?? '')),
+  ];
+  const fromConfig = resolveTarget(target, {
+    ...(flags.config !== undefined ? { configPath: flags.config } : {}),
+    allowed,
+    options: command.options,
+  });
+  return mergeTarget(flags, fromConfig, command);
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+/** Settings of the host rather than the connection that a target may also hold. */
+const TARGET_EXTRAS = ['--conswitch'];
 
 /** Build the transport the flags describe, or explain what is missing. */
 export function createTransport(flags: TransportFlags, clock: Clock): Transport {

@@ -44,8 +44,9 @@ for (let i = 0; ; i += 1) {
   // Every third event ends mid-character, so the decoder holds bytes when the kill lands.
   const bytes = new Uint8Array([...new TextEncoder().encode('line ' + i + ' '), ...euro.subarray(0, i % 3 === 0 ? 1 : 3)]);
   const event = { type: 'output', t: i / 1000, bytes, offset: raw.bytesWritten };
-  cast.write(event);
+  // The raw log first, as the CLI's session files do: it is never behind the cast.
   raw.write(event);
+  cast.write(event);
   if (i === 1000) process.stdout.write('ready\\n');
   if (i >= 1_000_000) break;
 }

@@ -47,7 +47,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .description('press debug keys on a Xen console and keep everything they print');
   addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 }).action(
     async (target: string | undefined, flags: TransportFlags & CaptureFlags) => {
-      const all = withTarget(flags, target);
+      const all = withTarget(flags, target, command);
       const result = await runCapture(() => createTransport(all, systemClock), captureOptionsFrom(all), {
         progress: createProgress(progressModeFrom(all)),
       });

@@ -1,6 +1,7 @@
 // `xenkeys switch --to xen|dom0`: move Xen's serial input and leave it there (recovery after an
 // interrupted session, or before handing the console to another tool).
 
+import type { Command } from 'commander';
 import { systemClock } from '../../core/clock.js';
 import { XenkeysError } from '../../core/errors.js';
 import { switchTo } from '../../console/switcher.js';
@@ -34,8 +35,9 @@ export function register({ program, exit }: CommandContext): void {
       async (
         target: string | undefined,
         flags: TransportFlags & { to: string; conswitch: string; confirmTimeout: number },
+        command: Command,
       ) => {
-        const all = withTarget(flags, target);
+        const all = withTarget(flags, target, command);
         exit(
           await runSwitch(createTransport(all, systemClock), {
             to: all.to,
