@@ -22,16 +22,19 @@ record() {
   shift 5
   local port out=$here/$name
   port=$(free_port)
-  rm -rf "$out"
+  rm -f "$out"/session.cast "$out"/session.raw "$out"/captures.json "$out"/report.json "$out"/report.md
   echo "== $name (smp=$smp, xen: $xen_args, dom0: $dom0_args)" >&2
+  local qemu_log
+  qemu_log=$(mktemp)
   setsid "$XENKEYS_LAB_QEMU" -smp "$smp" -m 1536 -display none -no-reboot -nodefaults \
     -chardev "socket,id=ser0,host=127.0.0.1,port=$port,server=on,wait=on" -serial chardev:ser0 \
     -kernel "$XENKEYS_LAB_XEN" -append "$xen_base $xen_args" \
-    -initrd "$XENKEYS_LAB_KERNEL console=hvc0 earlyprintk=xen $dom0_args,$XENKEYS_LAB_INITRD" >/dev/null 2>&1 &
+    -initrd "$XENKEYS_LAB_KERNEL console=hvc0 earlyprintk=xen $dom0_args,$XENKEYS_LAB_INITRD" >"$qemu_log" 2>&1 &
   local qemu=$!
-  trap 'kill -- -'"$qemu"' 2>/dev/null || true' RETURN
-  # QEMU listens before it boots anything; capture connects and the VM starts.
-  for _ in $(seq 50); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+  trap 'kill -- -'"$qemu"' 2>/dev/null || true; rm -f '"$qemu_log" RETURN
+  # QEMU says when it listens. Never probe the port by connecting: with wait=on the first client
+  # to connect gets the start of the boot.
+  for _ in $(seq 100); do grep -q 'waiting for connection' "$qemu_log" && break; sleep 0.1; done
   "${xenkeys[@]}" capture --tcp "127.0.0.1:$port" -o "$out" --wait-for "Enter 'help' for a list" "$@" || echo "capture exited $?" >&2
 }
 

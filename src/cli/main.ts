@@ -8,11 +8,18 @@ import type { CommandContext } from './command-context.js';
 import * as capture from './commands/capture.js';
 import * as demo from './commands/demo.js';
 import * as ports from './commands/ports.js';
+import * as report from './commands/report.js';
 import * as switchInput from './commands/switch.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: ReadonlyArray<{ register(ctx: CommandContext): void }> = [capture, demo, switchInput, ports];
+const COMMANDS: ReadonlyArray<{ register(ctx: CommandContext): void }> = [
+  capture,
+  report,
+  demo,
+  switchInput,
+  ports,
+];
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -28,6 +28,7 @@ import { EXIT, SIGNAL_EXIT } from '../exit-codes.js';
 import { createProgress, type Progress } from '../progress.js';
 import { openSessionFiles } from '../session-files.js';
 import { trapSignals } from '../signals.js';
+import { writeCaptureReport } from '../capture-report.js';
 import { printCaptureSummary } from '../summary.js';
 import { VERSION } from '../version.js';
 import { writeJson } from '../write-json.js';
@@ -239,6 +240,8 @@ export async function runCapture(
       captures,
     }),
   );
+  const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
+  if (reportProblem) progress.warn(`report.json not written: ${reportProblem}`);
   printCaptureSummary(stdout, captures, outDir);
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;

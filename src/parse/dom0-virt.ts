@@ -1,0 +1,117 @@
+// What dom0's own Linux boot lines (foreign lines on the Xen console) say about how it runs: PV, PVH,
+// HVM or PVHVM, its kernel, event-channel ABI, and a kernel panic with its call trace. Strings from
+// Linux: arch/x86/kernel/cpu/hypervisor.c ("Hypervisor detected: Xen PV|Xen HVM"), arch/x86/kernel/
+// paravirt.c / setup ("Booting [paravirtualized ]kernel on Xen|Xen HVM|Xen PVH"), arch/x86/xen/
+// enlighten_pv.c ("Setting APIC routing to Xen PV"), drivers/xen/events/events_base.c (callback vector).
+
+import { normaliseLine, type NormLine } from './prefix.js';
+
+export type VirtMode = 'pv' | 'pvh' | 'hvm' | 'pvhvm';
+
+export interface Dom0Info {
+  /** The mode the kernel's lines imply; null when none of them was seen. */
+  mode: VirtMode | null;
+  /** The lines that said so (the first of each form), without the kernel timestamp. */
+  evidence: string[];
+  kernel: string | null;
+  /** As the kernel reports the hypervisor: "4.17.7 (preserve-AD)". */
+  xenVersion: string | null;
+  eventChannelAbi: 'fifo' | '2-level' | null;
+  panic: { message: string; callTrace: string[]; line: number } | null;
+}
+
+type Clue = 'pv' | 'pvh' | 'pvhvm' | 'hvm-detected' | 'callback';
+
+const CLUES: readonly [RegExp, Clue][] = [
+  [/Hypervisor detected: Xen PV\b/, 'pv'],
+  [/Hypervisor detected: Xen HVM\b/, 'hvm-detected'],
+  [/Booting (?:paravirtualized )?kernel on Xen PVH\b/, 'pvh'],
+  [/Booting (?:paravirtualized )?kernel on Xen HVM\b/, 'pvhvm'],
+  [/Booting (?:paravirtualized )?kernel on Xen\s*$/, 'pv'],
+  [/Setting APIC routing to Xen PV\b/, 'pv'],
+  [/Xen HVM callback vector for event delivery is enabled/, 'callback'],
+];
+const KERNEL_STAMP = /^(?:.*?kernel: )?\[\s*\d+\.\d+\]\s?/;
+
+export class Dom0Scanner {
+  private readonly clues = new Set<Clue>();
+  private readonly said = new Set<RegExp>();
+  private readonly info: Dom0Info = {
+    mode: null,
+    evidence: [],
+    kernel: null,
+    xenVersion: null,
+    eventChannelAbi: null,
+    panic: null,
+  };
+  private trace: string[] | null = null;
+  private lastTrace: { entries: string[]; end: number } | null = null;
+  private panicTraceOpen = false;
+
+  push(n: NormLine, index: number): void {
+    if (n.kind !== 'foreign') return;
+    const text = n.text.replace(KERNEL_STAMP, '');
+    const i = this.info;
+    for (const [re, clue] of CLUES) {
+      if (!this.said.has(re) && re.test(text)) {
+        this.said.add(re);
+        this.clues.add(clue);
+        i.evidence.push(text.trim());
+      }
+    }
+    let m: RegExpExecArray | null;
+    if ((m = /^Linux version (\S+)/.exec(text))) i.kernel ??= m[1] ?? null;
+    else if ((m = /^Xen version:? (\d.*?)\s*$/.exec(text))) i.xenVersion ??= m[1] ?? null;
+    else if ((m = /xen:events: Using (FIFO-based|2-level) ABI/.exec(text)))
+      i.eventChannelAbi ??= m[1] === '2-level' ? '2-level' : 'fifo';
+    else if ((m = /Kernel panic - not syncing: ?(.*)$/.exec(text))) {
+      i.panic ??= { message: (m[1] ?? '').trim(), callTrace: [], line: index };
+      if (i.panic.line === index) {
+        this.panicTraceOpen = true;
+        if (this.lastTrace && index - this.lastTrace.end < 40) i.panic.callTrace = this.lastTrace.entries;
+      }
+    }
+    this.traceLine(text, index);
+  }
+
+  private traceLine(text: string, index: number): void {
+    if (/^Call Trace:/.test(text)) {
+      this.trace = [];
+      return;
+    }
+    if (!this.trace) return;
+    if (/^\s*<\/?(TASK|IRQ|NMI|EOI)>/.test(text)) return;
+    const f = /^\s*(\? )?([\w.$]+)\+0x[0-9a-f]+\/0x[0-9a-f]+/.exec(text);
+    if (f) {
+      this.trace.push(`${f[1] ?? ''}${f[2] ?? ''}`);
+      return;
+    }
+    const entries = this.trace;
+    this.trace = null;
+    this.lastTrace = { entries, end: index };
+    if (this.panicTraceOpen && this.info.panic && this.info.panic.callTrace.length === 0) {
+      this.info.panic.callTrace = entries;
+    }
+    this.panicTraceOpen = false;
+  }
+
+  result(): Dom0Info {
+    const i: Dom0Info = structuredClone(this.info);
+    if (this.trace && i.panic && i.panic.callTrace.length === 0 && this.panicTraceOpen)
+      i.panic.callTrace = this.trace;
+    const c = this.clues;
+    // PVH kernels also say "Hypervisor detected: Xen HVM" and use the callback vector: PVH wins.
+    if (c.has('pvh')) i.mode = 'pvh';
+    else if (c.has('pv')) i.mode = 'pv';
+    else if (c.has('pvhvm') || (c.has('hvm-detected') && c.has('callback'))) i.mode = 'pvhvm';
+    else if (c.has('hvm-detected')) i.mode = 'hvm';
+    return i;
+  }
+}
+
+export function parseDom0Virt(lines: Iterable<string>): Dom0Info {
+  const scanner = new Dom0Scanner();
+  let index = 0;
+  for (const line of lines) scanner.push(normaliseLine(line), index++);
+  return scanner.result();
+}

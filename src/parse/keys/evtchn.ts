@@ -1,0 +1,80 @@
+// `e` — dump evtchn info: per domain, its bound ports. Source: xen/common/event_channel.c
+// domain_dump_evtchn_info — `%4u [%d/%d/<sel>]: s=%d n=%d x=%d[ d=… | d= p= | p= i= | v=][ Z=…]`, the
+// selector being a 2-level bit or a FIFO `%c %-4u`; `Polling vCPUs: {…}` (≤4.11 `{%s}`).
+
+import { type ParsedBase, keyValues, num, parseCpuList } from '../common.js';
+import { normaliseLine } from '../prefix.js';
+
+/** Channel states, xen/include/xen/sched.h ECS_*. */
+const STATES: Record<number, string> = {
+  1: 'reserved',
+  2: 'unbound',
+  3: 'interdomain',
+  4: 'pirq',
+  5: 'virq',
+  6: 'ipi',
+};
+
+export interface EvtchnPort {
+  port: number;
+  pending: number;
+  masked: number;
+  selector: string;
+  state: number;
+  stateName: string | null;
+  notifyVcpu: number | null;
+  /** d (remote domain), p (remote port or pirq), i (irq), v (virq), Z (XSM label). */
+  fields: Record<string, string>;
+}
+
+export interface EvtchnParsed extends ParsedBase {
+  domains: { id: number; pollingVcpus: number[] | null; ports: EvtchnPort[] }[];
+}
+
+const PORT = /^\s*(\d+) \[(\d+)\/(\d+)\/(.*?)\]: (.*)$/;
+
+export function parseEvtchn(lines: readonly string[]): EvtchnParsed {
+  const out: EvtchnParsed = { domains: [], unrecognised: [] };
+  let dom: EvtchnParsed['domains'][number] | null = null;
+  for (const line of lines) {
+    const n = normaliseLine(line);
+    const t = n.text;
+    if (n.kind !== 'xen') {
+      out.unrecognised.push(line);
+      continue;
+    }
+    if (/^'e' pressed -> /.test(t) || /^\s+port \[p\/m\/s\]/.test(t)) continue;
+    const d = /^Event channel information for domain (\d+):/.exec(t);
+    if (d) {
+      out.domains.push((dom = { id: Number(d[1]), pollingVcpus: null, ports: [] }));
+      continue;
+    }
+    const poll = /^Polling vCPUs: \{(.*)\}/.exec(t);
+    if (poll && dom) {
+      dom.pollingVcpus = parseCpuList(poll[1] ?? '');
+      continue;
+    }
+    const p = PORT.exec(t);
+    if (p && dom) {
+      const kv = keyValues(p[5] ?? '');
+      const state = num(kv['s']) ?? 0;
+      const fields = { ...kv };
+      delete fields['s'];
+      delete fields['n'];
+      delete fields['x'];
+      dom.ports.push({
+        port: Number(p[1]),
+        pending: Number(p[2]),
+        masked: Number(p[3]),
+        selector: (p[4] ?? '').trim(),
+        state,
+        stateName: STATES[state] ?? null,
+        notifyVcpu: num(kv['n']),
+        fields,
+      });
+      continue;
+    }
+    out.unrecognised.push(line);
+  }
+  return out;
+}

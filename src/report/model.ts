@@ -1,0 +1,88 @@
+// The report document (`xenkeys.report/1`, /work/shared/report-contract.md): the fixed fields other tools
+// read, plus extras next to them. Renderers (JSON now; Markdown, HTML later) take a Report and nothing else.
+
+import type { BootInfo } from '../parse/boot.js';
+import type { Dom0Info } from '../parse/dom0-virt.js';
+import type { EventType } from '../parse/events.js';
+import type { ParsedByKey, ParsedKey } from '../parse/key-parsers.js';
+
+export const REPORT_SCHEMA = 'xenkeys.report/1';
+
+export type SourceKind = 'live' | 'recording' | 'log';
+
+export interface ReportSource {
+  kind: SourceKind;
+  /** The input's file name (no directory), or null (stdin, a live session without one). */
+  name: string | null;
+  /** Every input file, when several were read as one log. */
+  files?: string[];
+}
+
+/** Contract fields first; the rest of BootInfo follows (see parse/boot.ts). */
+export type Platform = BootInfo;
+
+export interface ReportCapture {
+  key: string;
+  /** From the host's `h` list, else `[k: desc]` or Xen's header line. */
+  description: string | null;
+  /** Session seconds when the key was pressed; null when no marker says. */
+  start: number | null;
+  lines: number;
+  /** The lines, verbatim (prefixes kept), joined with \n. */
+  text: string;
+  /** Structure for the key (ParsedByKey[key]); null when no parser knows the key. */
+  parsed: ParsedKey | null;
+  /** Extras: how the capture was found, and (markers only) how it ended. */
+  found: 'marker' | 'header' | 'first-line' | 'star-sub';
+  end: number | null;
+  endReason: string | null;
+  /** A `w` replay whose closing header never came, or a marker capture cut short. */
+  complete: boolean;
+}
+
+export interface ReportEvent {
+  type: EventType;
+  cpu: number | null;
+  message: string;
+  target: string | null;
+  callTrace: { address: string; symbol: string | null }[] | null;
+  /** Extras: 0-based input line, console timestamp, whether it came from a `w` ring replay. */
+  line: number;
+  time: string | null;
+  replayed: boolean;
+  detail: { lines?: string[]; count?: number };
+}
+
+export interface ReportStats {
+  lines: number;
+  xenLines: number;
+  guestLines: number;
+  foreignLines: number;
+  /** Hypervisor lines outside any capture (boot log, messages): read for platform and events only. */
+  unattributedXenLines: number;
+  /** The timestamp forms the host printed (`boot`, `raw`, `date`, `datems`). */
+  timestampForms: string[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  source: ReportSource;
+  platform: Platform;
+  captures: ReportCapture[];
+  events: ReportEvent[];
+  /** Extra: what dom0's kernel said about itself (mode, kernel, panic). */
+  dom0: Dom0Info;
+  stats: ReportStats;
+  /**
+   * Extra: hypervisor and guest lines outside every capture (the boot log, messages), verbatim — read
+   * for platform and events, kept here so nothing is dropped; bounded, `droppedLines` counts the rest.
+   */
+  other: { lines: number; text: string; droppedLines: number };
+}
+
+/** A capture's structure, typed by its key: `parsedAs(c, 'q')?.domains`. */
+export function parsedAs<K extends keyof ParsedByKey>(capture: ReportCapture, key: K): ParsedByKey[K] | null {
+  return capture.key === key && capture.parsed !== null ? (capture.parsed as ParsedByKey[K]) : null;
+}
+
+export type { ParsedByKey, ParsedKey };

@@ -1,0 +1,89 @@
+// The recordings (real Xen 4.17.7) through the whole report path: the cast re-cut by its markers must
+// honour the contract, give structure for every key, and match the reviewed snapshot in
+// recordings/<name>/expected/report.json (XENKEYS_UPDATE_EXPECTED=1 rewrites them); the raw log of the
+// same session (no markers) must give the same captures through the section splitter, and the live
+// path (raw log beside capture's own captures) the same again.
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/console/line-splitter.js';
+import type { KeyCapture } from '../../src/console/key-runner.js';
+import { readRecording } from '../../src/record/session-reader.js';
+import { RawWithCaptures, ReportBuilder } from '../../src/report/build.js';
+import { reportFromRecording } from '../../src/report/from-recording.js';
+import type { Report } from '../../src/report/model.js';
+import { renderJson } from '../../src/report/render-json.js';
+import { contractProblems } from './contract.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../recordings');
+const NAMES = readdirSync(ROOT).filter((n) => existsSync(path.join(ROOT, n, 'session.cast')));
+const UPDATE = process.env['XENKEYS_UPDATE_EXPECTED'] === '1';
+
+const comparable = (r: Report): unknown => JSON.parse(renderJson(r));
+const captureView = (r: Report): unknown[] => r.captures.map((c) => [c.key, c.lines, c.text, c.parsed]);
+
+describe.each(NAMES)('recording %s', (name) => {
+  const dir = path.join(ROOT, name);
+
+  it('re-cut by its markers, honours the contract and matches the reviewed snapshot', async () => {
+    const report = reportFromRecording(await readRecording(path.join(dir, 'session.cast')), 'session.cast');
+    expect(contractProblems(comparable(report))).toEqual([]);
+    const file = path.join(dir, 'expected', 'report.json');
+    if (UPDATE) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, renderJson(report));
+    }
+    expect(comparable(report)).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  });
+
+  it('gives structure for every key, understanding every line', async () => {
+    const report = reportFromRecording(await readRecording(path.join(dir, 'session.cast')), 'session.cast');
+    const captured = JSON.parse(readFileSync(path.join(dir, 'captures.json'), 'utf8')) as {
+      captures: KeyCapture[];
+    };
+    expect(report.captures.map((c) => c.key)).toEqual(captured.captures.map((c) => c.key));
+    for (const c of report.captures) {
+      expect(c.parsed, `key ${c.key}`).not.toBeNull();
+      expect((c.parsed as { unrecognised: string[] }).unrecognised, `key ${c.key}`).toEqual([]);
+    }
+  });
+
+  it('from its raw log (no markers) gives the same captures through the section splitter', async () => {
+    const cast = reportFromRecording(await readRecording(path.join(dir, 'session.cast')), 'session.cast');
+    const raw = reportFromRecording(await readRecording(path.join(dir, 'session.raw')), 'session.raw');
+    expect(raw.source).toEqual({ kind: 'log', name: 'session.raw' });
+    expect(contractProblems(comparable(raw))).toEqual([]);
+    expect(captureView(raw)).toEqual(captureView(cast));
+    expect(raw.platform).toEqual(cast.platform);
+    expect(raw.events).toEqual(cast.events);
+    expect(raw.dom0).toEqual(cast.dom0);
+    expect(raw.captures.every((c) => c.start === null && c.found !== 'marker')).toBe(true);
+  });
+
+  it("from the live path (the raw log beside capture's own captures) gives the same report", async () => {
+    const cast = reportFromRecording(await readRecording(path.join(dir, 'session.cast')), 'session.cast');
+    const { captures } = JSON.parse(readFileSync(path.join(dir, 'captures.json'), 'utf8')) as {
+      captures: KeyCapture[];
+    };
+    const builder = new ReportBuilder({ kind: 'live', name: null });
+    const feed = new RawWithCaptures(builder, captures);
+    const splitter = new LineSplitter();
+    const bytes = readFileSync(path.join(dir, 'session.raw'));
+    for (const line of splitter.push(bytes, 0, 0)) feed.line(line.text, line.offset, line.length);
+    feed.end();
+    const live = builder.finish();
+    // The cast's marker is written a few µs after the key runner's own start time.
+    expect(captureView(live)).toEqual(captureView(cast));
+    expect(live.captures.map((c) => [c.description, c.found, c.complete])).toEqual(
+      cast.captures.map((c) => [c.description, c.found, c.complete]),
+    );
+    live.captures.forEach((c, i) => expect(c.start).toBeCloseTo(cast.captures[i]?.start ?? NaN, 3));
+    expect([live.platform, live.events, live.dom0, live.stats]).toEqual([
+      cast.platform,
+      cast.events,
+      cast.dom0,
+      cast.stats,
+    ]);
+  });
+});

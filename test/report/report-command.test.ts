@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runReport } from '../../src/cli/commands/report.js';
+import { isXenkeysError } from '../../src/core/errors.js';
+import { contractProblems } from './contract.js';
+
+const REC = path.resolve(import.meta.dirname, '../../recordings');
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'xk-report-'));
+
+async function toStdout(files: string[], stdin?: NodeJS.ReadableStream): Promise<Record<string, unknown>> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await runReport(files, { format: 'json' }, { stdout: out, ...(stdin ? { stdin } : {}) });
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+}
+
+describe('xenkeys report', () => {
+  it('writes a recording’s report to -o, atomically', async () => {
+    const out = path.join(tmp(), 'r.json');
+    expect(
+      await runReport([path.join(REC, 'xen-4.17-credit-sched/session.cast')], {
+        format: 'json',
+        output: out,
+      }),
+    ).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { source: unknown; captures: { key: string }[] };
+    expect(contractProblems(report)).toEqual([]);
+    expect(report.source).toEqual({ kind: 'recording', name: 'session.cast' });
+    expect(report.captures.map((c) => c.key)).toEqual(['h', 'q', 'r', 'd', 'r']);
+  });
+
+  it('reads a plain log and a cast from stdin (-)', async () => {
+    const log = readFileSync(path.join(REC, 'xen-4.17-dom0-crash/session.raw'));
+    const plain = await toStdout(['-'], Readable.from([log.subarray(0, 1000), log.subarray(1000)]));
+    expect(plain['source']).toEqual({ kind: 'log', name: null });
+    expect((plain['events'] as { type: string }[]).map((e) => e.type)).toEqual([
+      'input-switch',
+      'dom0-crash',
+    ]);
+    const cast = readFileSync(path.join(REC, 'xen-4.17-credit-sched/session.cast'));
+    const fromCast = await toStdout(['-'], Readable.from([cast]));
+    expect((fromCast['captures'] as unknown[]).length).toBe(5);
+  });
+
+  it('reads several files as one log, in order', async () => {
+    const dir = tmp();
+    const a = path.join(dir, 'a.log');
+    const b = path.join(dir, 'b.log');
+    writeFileSync(
+      a,
+      "(XEN) 'q' pressed -> dumping domain info (now = 1)\r\n(XEN) General information for domain 0:\r\n",
+    );
+    writeFileSync(b, '(XEN) Physical memory information:\r\n(XEN)     Dom heap: 5kB free\r\n');
+    const report = await toStdout([a, b]);
+    expect(report['source']).toEqual({ kind: 'log', name: 'a.log', files: ['a.log', 'b.log'] });
+    expect((report['captures'] as { key: string }[]).map((c) => c.key)).toEqual(['q', 'm']);
+  });
+
+  it('says which input it could not read', async () => {
+    const error = await runReport(
+      ['/nonexistent/x.log'],
+      { format: 'json' },
+      { stdout: new PassThrough() },
+    ).catch((e: unknown) => e);
+    expect(isXenkeysError(error, 'bad-input')).toBe(true);
+    expect((error as Error).message).toContain('/nonexistent/x.log');
+  });
+});
