@@ -31,6 +31,7 @@ export interface NormLine {
 const PREFIX = /\((XEN|d\d{1,5})\)(?: |$)/;
 // xen-console.md §7; the forms are date, datems, boot (`%5u.%06u`) and raw (`%016x`, 4.12+).
 const STAMP = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{3})?|\s*\d+\.\d{6}|[0-9a-f]{16})\](?: |$)/;
+const XEN_AGAIN = /^\(XEN\)(?: |$)/;
 // Arm domUs behind a Xen-backed vpl011 without the input focus: `printk("DOM%u: %s", …)` (arch/arm/vpl011.c).
 const VPL011 = /^DOM(\d+): /;
 
@@ -45,6 +46,13 @@ export function normaliseLine(input: string): NormLine {
   if (s) {
     timestamp = stamp(s[1] ?? '', s[2] !== undefined);
     rest = rest.slice(s[0].length);
+  }
+  // Two CPUs printing at once can leave a second prefix (and stamp) at the start of the text:
+  // `(XEN) (XEN) Xen version …`. The text is what follows the last of them.
+  for (let again = XEN_AGAIN.exec(rest); again; again = XEN_AGAIN.exec(rest)) {
+    rest = rest.slice(again[0].length);
+    const s2 = STAMP.exec(rest);
+    if (s2) rest = rest.slice(s2[0].length);
   }
   const tag = m[1] ?? 'XEN';
   if (tag !== 'XEN') {

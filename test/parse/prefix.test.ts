@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { normaliseLine, xenTexts } from '../../src/parse/prefix.js';
 
 describe('normaliseLine', () => {
+  it('strips a doubled prefix left by two CPUs printing at once', () => {
+    expect(normaliseLine('(XEN) (XEN) Xen version 4.17.7').text).toBe('Xen version 4.17.7');
+    expect(normaliseLine('(XEN) [   1.000000] (XEN) [   1.000001] Brought up 2 CPUs').text).toBe(
+      'Brought up 2 CPUs',
+    );
+  });
+
   it('strips the (XEN) prefix and CRs, keeping the message', () => {
     expect(normaliseLine("(XEN) 'q' pressed -> dumping domain info (now = 27602746162)\r")).toMatchObject({
       kind: 'xen',
