@@ -2,9 +2,10 @@
 // "Performance" section for the numbers on the reference machine). Nothing is asserted.
 
 import { benchCaptureTcp } from './capture-tcp.mjs';
+import { benchTuiBurst, benchTuiLatency } from './tui.mjs';
 import { table } from './lib.mjs';
 
-const benches = [benchCaptureTcp];
+const benches = [benchCaptureTcp, benchTuiBurst, benchTuiLatency];
 for (const bench of benches) {
   const { title, rows } = await bench();
   console.log(`\n## ${title}\n\n${table(rows)}\n`);

@@ -6,8 +6,10 @@ import pc from 'picocolors';
 import { isXenkeysError } from '../core/errors.js';
 import type { CommandContext } from './command-context.js';
 import * as capture from './commands/capture.js';
+import * as connect from './commands/connect.js';
 import * as demo from './commands/demo.js';
 import * as ports from './commands/ports.js';
+import * as replay from './commands/replay.js';
 import * as report from './commands/report.js';
 import * as switchInput from './commands/switch.js';
 import { EXIT } from './exit-codes.js';
@@ -15,6 +17,8 @@ import { VERSION } from './version.js';
 
 const COMMANDS: ReadonlyArray<{ register(ctx: CommandContext): void }> = [
   capture,
+  connect,
+  replay,
   report,
   demo,
   switchInput,

@@ -21,11 +21,14 @@ export interface SessionFilesOptions {
   recordInput: boolean;
   cols?: number;
   rows?: number;
+  /** File name stem: `session` (default) gives session.cast and session.raw. */
+  name?: string;
 }
 
 export function openSessionFiles(dir: string, options: SessionFilesOptions): SessionFiles {
-  const castPath = path.join(dir, 'session.cast');
-  const rawPath = path.join(dir, 'session.raw');
+  const stem = options.name ?? 'session';
+  const castPath = path.join(dir, `${stem}.cast`);
+  const rawPath = path.join(dir, `${stem}.raw`);
   const cast = CastWriter.open(
     castPath,
     {

@@ -15,6 +15,8 @@ import { bundledRecording } from '../paths.js';
 import { runCapture, type CaptureOptions, type CaptureResult } from './capture.js';
 import { addCaptureFlags, captureOptionsFrom, type CaptureFlags } from '../capture-flags.js';
 import type { CommandContext } from '../command-context.js';
+import { runDemoTui } from '../demo-tui.js';
+import { onTerminal } from '../live-tui.js';
 
 export function register({ program, exit, reportError }: CommandContext): void {
   const command = program
@@ -23,15 +25,34 @@ export function register({ program, exit, reportError }: CommandContext): void {
   addCaptureFlags(command, { keys: 'post-mortem', quietGap: 200 })
     .option('--recording <file>', 'simulate from this recording instead of the bundled one')
     .option('--full', 'print every line of every capture')
-    .action(async (flags: CaptureFlags & { recording?: string; full?: boolean }) => {
-      const result = await runDemo({
-        ...captureOptionsFrom(flags),
-        ...(flags.recording ? { recording: flags.recording } : {}),
-        full: Boolean(flags.full),
-      });
-      if (result.error) reportError(result.error);
-      exit(result.exitCode);
-    });
+    .option('--no-tui', 'the scripted capture even on a terminal (what runs when stdout is not a terminal)')
+    .option('--prefix <key>', "the interactive console's local command prefix", '^]')
+    .action(
+      async (flags: CaptureFlags & { recording?: string; full?: boolean; tui: boolean; prefix: string }) => {
+        // On a terminal the demo is the interactive console on the simulator; in pipes and CI, the scripted capture.
+        if (flags.tui && onTerminal()) {
+          try {
+            exit(
+              await runDemoTui(
+                captureOptionsFrom(flags),
+                flags.prefix,
+                flags.recording ?? bundledRecording(DEMO_RECORDING),
+              ),
+            );
+          } catch (error) {
+            exit(reportError(error));
+          }
+          return;
+        }
+        const result = await runDemo({
+          ...captureOptionsFrom(flags),
+          ...(flags.recording ? { recording: flags.recording } : {}),
+          full: Boolean(flags.full),
+        });
+        if (result.error) reportError(result.error);
+        exit(result.exitCode);
+      },
+    );
 }
 
 export const DEMO_RECORDING = 'xen-4.17-boot-and-keys/session.cast';

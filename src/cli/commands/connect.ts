@@ -1,0 +1,91 @@
+// `xenkeys connect [target]`: the interactive console on any transport — keys pass through
+// byte-exact, Ctrl-] opens local commands (switch, key menu, presets, recording, scrollback).
+// Recording is on from the start unless --no-record; keystrokes only with --record-input.
+
+import { systemClock } from '../../core/clock.js';
+import { XenkeysError } from '../../core/errors.js';
+import { DEFAULT_CAPTURE } from './capture.js';
+import type { CommandContext } from '../command-context.js';
+import { onTerminal, runLiveTui } from '../live-tui.js';
+import {
+  addTransportFlags,
+  createTransport,
+  intOption,
+  withTarget,
+  type TransportFlags,
+} from '../transport-options.js';
+
+interface ConnectFlags extends TransportFlags {
+  prefix: string;
+  conswitch: string;
+  out?: string;
+  record: boolean;
+  recordInput?: boolean;
+  reconnect: number;
+  confirmTimeout: number;
+  quietGap: number;
+  maxKeyTime: number;
+}
+
+export function register({ program, exit, reportError }: CommandContext): void {
+  const command = program
+    .command('connect')
+    .argument('[target]', 'a named target from the config file')
+    .description(
+      'interactive console: type to the host, Ctrl-] for switch, debug keys, recording (Ctrl-] ? helps)',
+    );
+  addTransportFlags(command)
+    .option('--prefix <key>', 'local command prefix: ^], ^T, ^\\ … (pressed twice sends itself)', '^]')
+    .option('--conswitch <letter>', "Xen's conswitch= letter: the switch is Ctrl-<letter> three times", 'a')
+    .option('-o, --out <dir>', 'folder for session.cast and session.raw (default: ./xenkeys-DATE-TIME)')
+    .option('--no-record', 'start without recording (Ctrl-] r starts it)')
+    .option('--record-input', "record keystrokes as 'i' events (off: they can be passwords)")
+    .option(
+      '--reconnect <n>',
+      'reconnect attempts after the line drops (0: none)',
+      intOption('--reconnect', 0, 100),
+      DEFAULT_CAPTURE.reconnect.attempts,
+    )
+    .option(
+      '--confirm-timeout <ms>',
+      "how long to wait for Xen's `*** Serial input` reply",
+      intOption('--confirm-timeout', 100),
+      DEFAULT_CAPTURE.confirmTimeoutMs,
+    )
+    .option(
+      '--quiet-gap <ms>',
+      "a key's output is complete after this long without a byte",
+      intOption('--quiet-gap', 10),
+      DEFAULT_CAPTURE.timing.quietMs,
+    )
+    .option(
+      '--max-key-time <s>',
+      'stop collecting one key after this many seconds',
+      intOption('--max-key-time', 1),
+      DEFAULT_CAPTURE.timing.capMs / 1000,
+    )
+    .action(async (target: string | undefined, flags: ConnectFlags) => {
+      try {
+        if (!onTerminal()) {
+          throw new XenkeysError('usage', 'connect is interactive: run it in a terminal', {
+            hint: 'For scripts and pipes use `xenkeys capture` (same connection flags).',
+          });
+        }
+        const all = withTarget(flags, target, command);
+        exit(
+          await runLiveTui(() => createTransport(all, systemClock), {
+            prefix: all.prefix,
+            conswitch: all.conswitch,
+            ...(all.out !== undefined ? { out: all.out } : {}),
+            record: all.record,
+            recordInput: Boolean(all.recordInput),
+            timing: { ...DEFAULT_CAPTURE.timing, quietMs: all.quietGap, capMs: all.maxKeyTime * 1000 },
+            confirmTimeoutMs: all.confirmTimeout,
+            reconnect: { ...DEFAULT_CAPTURE.reconnect, attempts: all.reconnect },
+          }),
+        );
+      } catch (error) {
+        exit(reportError(error));
+      }
+    });
+}

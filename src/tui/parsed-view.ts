@@ -1,0 +1,111 @@
+// The side panel's view of a capture built on its parsed structure: domains and their vCPUs for
+// `q`, what each CPU runs and queues for `r`, where each CPU was for `d`, and so on, above the
+// capture's counts and first lines. Pure: capture in, view out.
+
+import type { KeyCapture } from '../console/key-runner.js';
+import { hasParser, parseKey, type ParsedByKey } from '../parse/key-parsers.js';
+import { captureView, type ReportView } from './report-view.js';
+
+type Section = ReportView['sections'][number];
+
+export function parsedCaptureView(capture: KeyCapture): ReportView {
+  const base = captureView(capture);
+  if (capture.text === '' || !hasParser(capture.key)) return base;
+  const parsed = parseKey(capture.key, capture.text.split('\n'));
+  const sections = parsed ? sectionsFor(capture.key, parsed) : [];
+  return { title: base.title, sections: [...sections, ...base.sections] };
+}
+
+function sectionsFor(key: keyof ParsedByKey, parsed: ParsedByKey[keyof ParsedByKey]): Section[] {
+  switch (key) {
+    case 'q':
+      return domains(parsed as ParsedByKey['q']);
+    case 'r':
+      return runQueues(parsed as ParsedByKey['r']);
+    case 'd':
+      return cpus(parsed as ParsedByKey['d']);
+    case '0':
+      return dom0Vcpus(parsed as ParsedByKey['0']);
+    case 'm':
+      return memory(parsed as ParsedByKey['m']);
+    case 'u':
+      return numa(parsed as ParsedByKey['u']);
+    case 'h':
+      return [
+        {
+          heading: 'handlers',
+          rows: (parsed as ParsedByKey['h']).handlers.map((h) => [h.key, h.description]),
+        },
+      ];
+    case '*':
+      return [
+        {
+          heading: 'parts',
+          rows: (parsed as ParsedByKey['*']).parts.map((p) => [p.key, p.description, `${p.lines} lines`]),
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+function domains(q: ParsedByKey['q']): Section[] {
+  const rows = q.domains.map((d) => [
+    `d${d.id}`,
+    `${d.nrPages ?? '?'} pages`,
+    d.vcpus.map((v) => `v${v.id}→${v.cpu ?? '?'}${v.running ? '*' : ''}`).join(' '),
+  ]);
+  return [{ heading: `domains (${q.domains.length}; vCPU→pCPU, * running)`, rows }];
+}
+
+function runQueues(r: ParsedByKey['r']): Section[] {
+  const rows = r.cpus.map((c) => [
+    `CPU${c.cpu}`,
+    c.current ?? '?',
+    c.queue.length === 0 ? '' : `queued: ${c.queue.map((u) => u.vcpu).join(' ')}`,
+  ]);
+  return [{ heading: `run queues (${r.scheduler ?? 'scheduler ?'})`, rows }];
+}
+
+function cpus(d: ParsedByKey['d']): Section[] {
+  const rows = d.cpus.map((c) => [`CPU${c.cpu}`, c.vcpu ?? c.context ?? '', c.symbol ?? c.rip ?? '?']);
+  return [{ heading: `CPUs (${d.cpus.length})`, rows }];
+}
+
+function dom0Vcpus(z: ParsedByKey['0']): Section[] {
+  const rows = z.vcpus.map((v) => [
+    `d${v.domain}v${v.vcpu}`,
+    v.offline ? 'offline' : (v.context ?? ''),
+    v.rip ?? '',
+  ]);
+  return [{ heading: 'dom0 vCPUs', rows }];
+}
+
+function memory(m: ParsedByKey['m']): Section[] {
+  const kib = (n: number | null): string => (n === null ? '?' : `${Math.round(n / 1024)} MiB`);
+  const rows = [
+    ['Dom heap free', kib(m.domHeapFreeKiB)],
+    ['Xen heap free', kib(m.xenHeapFreeKiB)],
+    ...Object.entries(m.heapFreeKiB).map(([zone, n]) => [`heap[${zone}] free`, kib(n)]),
+  ];
+  return [{ heading: 'memory', rows }];
+}
+
+function numa(u: ParsedByKey['u']): Section[] {
+  return [
+    {
+      heading: 'NUMA nodes',
+      rows: u.nodes.map((n) => [`node ${n.id}`, `${n.sizePages ?? '?'} pages`, `${n.freePages ?? '?'} free`]),
+    },
+    {
+      heading: 'pages by domain and node',
+      rows: u.domains.map((d) => [
+        `d${d.id}`,
+        `${d.totalPages ?? '?'} total`,
+        Object.entries(d.pagesByNode)
+          .map(([n, p]) => `node ${n}: ${p}`)
+          .join(', '),
+      ]),
+    },
+  ];
+}
