@@ -7,7 +7,7 @@ import { parseHandlers } from '../parse/handlers.js';
 import type { Line } from './line-splitter.js';
 import { waitForQuiet, type QuietResult } from './quiet.js';
 import { switchTo, type SwitchOptions } from './switcher.js';
-import type { XenConsole } from './xen-console.js';
+import { LOSS_CODES, type XenConsole } from './xen-console.js';
 
 export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost';
 
@@ -148,6 +148,6 @@ function assertSingleKey(key: string): void {
 
 function classifyInterruption(error: unknown, signal: AbortSignal | undefined): CaptureEndReason {
   if (signal?.aborted) return 'interrupted';
-  if (error instanceof XenkeysError && error.code === 'transport-lost') return 'transport-lost';
+  if (error instanceof XenkeysError && LOSS_CODES.has(error.code)) return 'transport-lost';
   throw error;
 }

@@ -1,9 +1,8 @@
 // Waiting for a key's output to finish. Most Xen key handlers print no end marker, and Xen keeps
 // a single pending key, so the next key must wait until this one's output has gone quiet.
 
-import { XenkeysError } from '../core/errors.js';
 import type { TimerHandle } from '../core/clock.js';
-import type { XenConsole } from './xen-console.js';
+import { lostError, type XenConsole } from './xen-console.js';
 
 export interface QuietOptions {
   /** Output is complete after this long without a byte. */
@@ -53,9 +52,7 @@ export function waitForQuiet(console: XenConsole, options: QuietOptions): Promis
     });
     cleanups.push(() => sub.dispose());
     const closed = console.onClose((reason) =>
-      finish(() =>
-        reject(new XenkeysError('transport-lost', `connection closed during a capture: ${reason.message}`)),
-      ),
+      finish(() => reject(lostError(reason, 'the end of a capture'))),
     );
     cleanups.push(() => closed.dispose());
     if (options.signal) {

@@ -220,6 +220,11 @@ export class XenConsole implements Disposable {
   }
 }
 
-function lostError(reason: CloseReason, what: string): XenkeysError {
-  return new XenkeysError('transport-lost', `connection closed while waiting for ${what}: ${reason.message}`);
+/** The connection ended under a wait: keep its cause's code (a dead BMC is not just "lost"). */
+export function lostError(reason: CloseReason, what: string): XenkeysError {
+  const code = reason.kind === 'error' && reason.code ? reason.code : 'transport-lost';
+  return new XenkeysError(code, `connection closed while waiting for ${what}: ${reason.message}`);
 }
+
+/** Error codes that mean the line is gone (as opposed to a refusal or a usage error). */
+export const LOSS_CODES: ReadonlySet<string> = new Set(['transport-lost', 'bmc-unresponsive']);

@@ -31,7 +31,7 @@ export interface NormLine {
 const PREFIX = /\((XEN|d\d{1,5})\)(?: |$)/;
 // xen-console.md §7; the forms are date, datems, boot (`%5u.%06u`) and raw (`%016x`, 4.12+).
 const STAMP = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{3})?|\s*\d+\.\d{6}|[0-9a-f]{16})\](?: |$)/;
-const XEN_AGAIN = /^\(XEN\)(?: |$)/;
+const XEN_AGAIN = /^\s*\(XEN\)(?: |$)/;
 // Arm domUs behind a Xen-backed vpl011 without the input focus: `printk("DOM%u: %s", …)` (arch/arm/vpl011.c).
 const VPL011 = /^DOM(\d+): /;
 

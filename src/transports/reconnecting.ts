@@ -5,6 +5,7 @@
 import type { Clock } from '../core/clock.js';
 import { delay } from '../core/clock.js';
 import type { Disposable } from '../core/emitter.js';
+import { XenkeysError, type ErrorCode } from '../core/errors.js';
 import { TransportBase } from './base.js';
 import type { CloseReason, Transport } from './transport.js';
 
@@ -72,6 +73,9 @@ export class ReconnectingTransport extends TransportBase {
   private async onInnerClose(reason: CloseReason): Promise<void> {
     if (this.closing || reason.kind === 'local') return;
     let wait = this.policy.initialDelayMs;
+    // What the user is told at the end: the most telling cause seen (a dead BMC, a refused
+    // password), not just "lost".
+    let cause: ErrorCode | undefined = reason.kind === 'error' ? reason.code : undefined;
     for (let attempt = 1; attempt <= this.policy.attempts; attempt++) {
       this.noticeEmitter.fire({ type: 'reconnecting', attempt, delayMs: wait, reason: reason.message });
       try {
@@ -79,15 +83,18 @@ export class ReconnectingTransport extends TransportBase {
         await this.inner.open();
         this.noticeEmitter.fire({ type: 'reconnected', attempt });
         return;
-      } catch {
+      } catch (error) {
         if (this.closing) return;
+        if (error instanceof XenkeysError && error.code !== 'connect-failed') cause = error.code;
         wait = Math.min(wait * 2, this.policy.maxDelayMs);
       }
     }
+    const gaveUp =
+      this.policy.attempts > 0 ? `; gave up after ${this.policy.attempts} reconnect attempts` : '';
     this.markClosed({
       kind: 'error',
-      code: 'transport-lost',
-      message: `${reason.message}; gave up after ${this.policy.attempts} reconnect attempts`,
+      code: cause ?? 'transport-lost',
+      message: `${reason.message}${gaveUp}`,
     });
   }
 }

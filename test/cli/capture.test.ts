@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import { isXenkeysError } from '../../src/core/errors.js';
+import { isXenkeysError, XenkeysError } from '../../src/core/errors.js';
 import { DEFAULT_CAPTURE, runCapture, type CaptureOptions } from '../../src/cli/commands/capture.js';
 import type { CapturesDocument } from '../../src/cli/captures-file.js';
 import type { Progress } from '../../src/cli/progress.js';
@@ -136,5 +136,36 @@ describe('xenkeys capture (on the simulated Xen)', () => {
     const ready = cast.events.find((e) => e.code === 'o')!;
     const firstSwitch = cast.events.find((e) => e.code === 'm' && e.data.startsWith('switch'))!;
     expect(firstSwitch.time).toBeGreaterThanOrEqual(ready.time);
+  });
+});
+
+describe('xenkeys capture when the line is gone for good', () => {
+  it('exits with the cause (a BMC that stopped answering: 12), keeping what it captured', async () => {
+    const transport = sim();
+    let drops = 0;
+    const sub = transport.onData((bytes) => {
+      if (!Buffer.from(bytes).toString().includes("key 'r'")) return;
+      sub.dispose();
+      setTimeout(() => {
+        drops++;
+        transport['markClosed']({
+          kind: 'error',
+          code: 'bmc-unresponsive',
+          message: 'the BMC is not answering',
+        });
+        // …and it does not come back.
+        transport.open = () =>
+          Promise.reject(new XenkeysError('bmc-unresponsive', 'the BMC is not answering'));
+      }, 5);
+    });
+    const { result, doc } = await capture(
+      'qr',
+      { reconnect: { attempts: 2, initialDelayMs: 5, maxDelayMs: 10 } },
+      transport,
+    );
+    expect(drops).toBe(1);
+    expect(result.exitCode).toBe(12);
+    expect(doc.captures[0]).toMatchObject({ key: 'h' });
+    expect(doc.input.restored).toBe(false);
   });
 });

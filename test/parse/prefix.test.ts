@@ -4,6 +4,7 @@ import { normaliseLine, xenTexts } from '../../src/parse/prefix.js';
 describe('normaliseLine', () => {
   it('strips a doubled prefix left by two CPUs printing at once', () => {
     expect(normaliseLine('(XEN) (XEN) Xen version 4.17.7').text).toBe('Xen version 4.17.7');
+    expect(normaliseLine('(XEN)  (XEN) Xen version 4.17.7').text).toBe('Xen version 4.17.7');
     expect(normaliseLine('(XEN) [   1.000000] (XEN) [   1.000001] Brought up 2 CPUs').text).toBe(
       'Brought up 2 CPUs',
     );

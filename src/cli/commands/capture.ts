@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { XenkeysError } from '../../core/errors.js';
+import { XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { dangerFromLetter } from '../../console/debug-keys.js';
 import {
   captureKeys,
@@ -153,11 +153,17 @@ export async function runCapture(
   const switchOptions = { confirmTimeoutMs: options.confirmTimeoutMs, ...(signal ? { signal } : {}) };
 
   const captures: KeyCapture[] = [];
+  let loss: ErrorCode | null = null;
+  transport.onClose((reason) => {
+    if (reason.kind !== 'local')
+      loss = reason.kind === 'error' && reason.code ? reason.code : 'transport-lost';
+  });
   let failure: unknown = null;
   let restored = true;
   try {
     // 3. Connect.
-    progress.step(`connecting to ${transport.description}`);
+    // A line, not a spinner: opening may ask for a password or passphrase on this terminal.
+    progress.info(`connecting to ${transport.description}…`);
     await transport.open();
     progress.succeed(`connected to ${transport.description}`);
     const waitLine = (re: RegExp): Promise<unknown> => {
@@ -216,7 +222,7 @@ export async function runCapture(
 
   // 8. Results: captures.json, a summary on stdout, and an exit code that says what happened.
   const interrupted = signals?.received ?? null;
-  const exitCode = exitCodeFor({ failure, restored, interrupted, captures });
+  const exitCode = exitCodeFor({ failure, restored, interrupted, captures, loss });
   if (!restored) {
     progress.fail(
       `input may still be at ${console.input.target === 'unknown' ? 'an unknown target' : console.input.target}: ` +
@@ -326,7 +332,11 @@ function exitCodeFor(o: {
   restored: boolean;
   interrupted: NodeJS.Signals | null;
   captures: KeyCapture[];
+  /** Why the line was given up for good, if it was. */
+  loss: ErrorCode | null;
 }): number {
+  // The line is gone: its cause is the news (stderr already says input may be left at Xen).
+  if (o.loss) return EXIT[o.loss];
   if (!o.restored) return EXIT['switch-not-confirmed'];
   if (o.interrupted) return SIGNAL_EXIT[o.interrupted as keyof typeof SIGNAL_EXIT] ?? EXIT.interrupted;
   if (o.failure instanceof XenkeysError) return EXIT[o.failure.code];
