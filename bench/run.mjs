@@ -2,10 +2,11 @@
 // "Performance" section for the numbers on the reference machine). Nothing is asserted.
 
 import { benchCaptureTcp } from './capture-tcp.mjs';
+import { benchReport } from './report.mjs';
 import { benchTuiBurst, benchTuiLatency } from './tui.mjs';
 import { table } from './lib.mjs';
 
-const benches = [benchCaptureTcp, benchTuiBurst, benchTuiLatency];
+const benches = [benchCaptureTcp, benchTuiBurst, benchTuiLatency, benchReport];
 for (const bench of benches) {
   const { title, rows } = await bench();
   console.log(`\n## ${title}\n\n${table(rows)}\n`);

@@ -1,6 +1,7 @@
-// After a capture: DIR/report.json from the session just recorded — its raw log streamed beside the
-// captures already in memory (cut exactly as the key runner cut them), so even a long session is
-// never held whole. A failure here never fails the capture: the caller warns and carries on.
+// After a capture: DIR/report.json and DIR/report.md from the session just recorded — its raw log
+// streamed beside the captures already in memory (cut exactly as the key runner cut them), so even a
+// long session is never held whole. A failure here never fails the capture: the caller warns and
+// carries on.
 
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { LineSplitter } from '../console/line-splitter.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import { RawWithCaptures, ReportBuilder } from '../report/build.js';
 import { renderJsonChunks } from '../report/render-json.js';
+import { renderMarkdownChunks } from '../report/render-markdown.js';
 import { writeChunksAtomically } from './report-output.js';
 
 export async function writeCaptureReport(
@@ -28,7 +30,9 @@ export async function writeCaptureReport(
     const tail = splitter.flush(0);
     if (tail) feed.line(tail.text, tail.offset, tail.length);
     feed.end();
-    await writeChunksAtomically(path.join(outDir, 'report.json'), renderJsonChunks(builder.finish()));
+    const report = builder.finish();
+    await writeChunksAtomically(path.join(outDir, 'report.json'), renderJsonChunks(report));
+    await writeChunksAtomically(path.join(outDir, 'report.md'), renderMarkdownChunks(report));
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

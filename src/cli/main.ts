@@ -8,6 +8,7 @@ import type { CommandContext } from './command-context.js';
 import * as capture from './commands/capture.js';
 import * as connect from './commands/connect.js';
 import * as demo from './commands/demo.js';
+import * as diff from './commands/diff.js';
 import * as ports from './commands/ports.js';
 import * as replay from './commands/replay.js';
 import * as report from './commands/report.js';
@@ -20,6 +21,7 @@ const COMMANDS: ReadonlyArray<{ register(ctx: CommandContext): void }> = [
   connect,
   replay,
   report,
+  diff,
   demo,
   switchInput,
   ports,

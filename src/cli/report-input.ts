@@ -1,29 +1,72 @@
 // Reads report inputs — xenkeys/asciinema casts, raw logs, plain text, stdin (`-`) — into one
-// ReportBuilder. Casts are re-cut by their markers (held in memory, as replay does); raw and plain
-// inputs are streamed line by line so a 200 MB log is never held whole.
+// ReportBuilder, streamed: files are read 64 KiB at a time, raw and plain logs cut into lines on
+// their bytes (report/byte-lines.ts), casts parsed event by event and re-cut by their markers as they
+// go (report/cast-feed.ts). Nothing holds an input whole, so a 200 MB log costs its captures in flight,
+// not its size. Between chunks `pause` lets the caller write out what the builder handed it.
 
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { capturesFromEvents } from '../console/captures-from-events.js';
-import { LineSplitter } from '../console/line-splitter.js';
 import { XenkeysError } from '../core/errors.js';
 import { sniffCastVersion } from '../record/asciicast.js';
-import { readRecording, recordingFromText } from '../record/session-reader.js';
-import { addRecut, ReportBuilder } from '../report/build.js';
-import type { Report, ReportSource } from '../report/model.js';
+import { ReportBuilder } from '../report/build.js';
+import { ByteLines } from '../report/byte-lines.js';
+import { CastFeed } from '../report/cast-feed.js';
+import type { CaptureDraft, Finished } from '../report/finisher.js';
+import type { Report, ReportCapture, ReportSource } from '../report/model.js';
 
 const SNIFF_BYTES = 64 * 1024;
+// Read a MiB at a time (fewer trips to the thread pool), handed on 64 KiB at a time: what one piece
+// turns into before the next pause (lines, captures in flight) stays small — with 1 MiB pieces the same
+// report took half as much memory again, and no less time.
+const READ_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+
+export interface InputOptions {
+  /** Each capture as it completes (then forgotten: finish()'s report has none), with the source. */
+  onCapture?: (capture: ReportCapture, source: ReportSource) => void;
+  /**
+   * Or each capture unparsed, for a finisher elsewhere (report-pipe.ts: a worker thread) whose result
+   * `drafted` resolves to once the input has ended.
+   */
+  drafts?: {
+    onDraft: (draft: CaptureDraft, source: ReportSource) => void;
+    drafted: () => Promise<Finished>;
+  };
+  /** Awaited after each chunk read (a writer draining what onCapture gave it). */
+  pause?: () => Promise<void>;
+}
+
+/** A chunked byte source: a file read into one reused buffer, or a stream. */
+type Chunks = AsyncIterable<Uint8Array>;
 
 export async function reportFromInputs(
   inputs: readonly string[],
   stdin: NodeJS.ReadableStream = process.stdin,
+  options: InputOptions = {},
 ): Promise<Report> {
-  const builder = new ReportBuilder({ kind: 'log', name: null });
-  const kinds: ReportSource['kind'][] = [];
-  for (const input of inputs) {
+  const names = inputs.map((i) => (i === '-' ? null : path.basename(i)));
+  // The source is the first input's kind, known once its first bytes are read: before any capture.
+  const source = (kind: ReportSource['kind']): ReportSource => ({
+    kind,
+    name: names[0] ?? null,
+    ...(inputs.length > 1 ? { files: names.map((n) => n ?? '-') } : {}),
+  });
+  const { onCapture, drafts } = options;
+  const builder: ReportBuilder = new ReportBuilder(
+    source('log'),
+    drafts
+      ? { onDraft: (draft) => drafts.onDraft(draft, builder.source) }
+      : onCapture
+        ? { onCapture: (capture) => onCapture(capture, builder.source) }
+        : {},
+  );
+  const pause = options.pause ?? (async () => undefined);
+  for (const [i, input] of inputs.entries()) {
     try {
-      kinds.push(input === '-' ? await feedStream(builder, stdin, '-') : await feedFile(builder, input));
+      const chunks = input === '-' ? streamChunks(stdin) : fileChunks(input);
+      await feed(builder, chunks, input, pause, (kind) => {
+        if (i === 0) builder.source = source(kind);
+      });
     } catch (error) {
       if (error instanceof XenkeysError) throw error;
       throw new XenkeysError('bad-input', `cannot read ${input}: ${(error as Error).message}`, {
@@ -31,43 +74,19 @@ export async function reportFromInputs(
       });
     }
   }
-  const report = builder.finish();
-  const names = inputs.map((i) => (i === '-' ? null : path.basename(i)));
-  report.source = {
-    kind: kinds[0] ?? 'log',
-    name: names[0] ?? null,
-    ...(inputs.length > 1 ? { files: names.map((n) => n ?? '-') } : {}),
-  };
-  return report;
+  return builder.finish(drafts ? await drafts.drafted() : undefined);
 }
 
-async function feedFile(builder: ReportBuilder, file: string): Promise<ReportSource['kind']> {
-  const handle = await open(file, 'r');
-  let prefix: string;
-  try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    prefix = new TextDecoder().decode(buffer.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
-  if (sniffCastVersion(prefix) !== null) {
-    const recording = await readRecording(file);
-    addRecut(builder, capturesFromEvents(recording.events));
-    return 'recording';
-  }
-  await feedLines(builder, createReadStream(file));
-  return 'log';
-}
-
-async function feedStream(
+/** One input: its first bytes say cast or log, then the rest streams through the matching feed. */
+async function feed(
   builder: ReportBuilder,
-  stream: NodeJS.ReadableStream,
+  chunks: Chunks,
   name: string,
-): Promise<ReportSource['kind']> {
-  // Look at the start to tell a cast from a log; a cast is then read whole, a log streamed on.
-  const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
+  pause: () => Promise<void>,
+  kind: (kind: ReportSource['kind']) => void,
+): Promise<void> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
   let size = 0;
   let done = false;
   while (size < SNIFF_BYTES) {
@@ -76,36 +95,64 @@ async function feedStream(
       done = true;
       break;
     }
-    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-    head.push(chunk);
-    size += chunk.length;
+    // Copies: a file's buffer is reused by the next read.
+    head.push(next.value.slice());
+    size += next.value.length;
   }
-  const rest = async function* (): AsyncIterable<Buffer> {
+  const all = async function* (): AsyncGenerator<Uint8Array> {
     yield* head;
     if (done) return;
-    for (let n = await iterator.next(); !n.done; n = await iterator.next()) {
-      yield typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
-    }
+    for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value;
   };
-  if (sniffCastVersion(new TextDecoder().decode(Buffer.concat(head))) !== null) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of rest()) chunks.push(chunk);
-    const recording = recordingFromText(Buffer.concat(chunks).toString('utf8'), name);
-    addRecut(builder, capturesFromEvents(recording.events));
-    return 'recording';
+  const prefix = new TextDecoder().decode(concat(head, size).subarray(0, SNIFF_BYTES));
+  if (sniffCastVersion(prefix) !== null) {
+    kind('recording');
+    const cast = new CastFeed(builder, name === '-' ? '-' : path.basename(name));
+    const decoder = new TextDecoder('utf-8');
+    for await (const chunk of all()) {
+      cast.push(decoder.decode(chunk, { stream: true }));
+      await pause();
+    }
+    cast.push(decoder.decode());
+    cast.end();
+    return;
   }
-  await feedLines(builder, rest());
-  return 'log';
+  kind('log');
+  const lines = new ByteLines((text) => builder.addLine(text));
+  for await (const chunk of all()) {
+    lines.push(chunk);
+    await pause();
+  }
+  lines.end();
 }
 
-async function feedLines(builder: ReportBuilder, chunks: AsyncIterable<Buffer | string>): Promise<void> {
-  const splitter = new LineSplitter();
-  let offset = 0;
-  for await (const chunk of chunks) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    for (const line of splitter.push(bytes, 0, offset)) builder.addLine(line.text);
-    offset += bytes.length;
+async function* fileChunks(file: string): Chunks {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = new Uint8Array(READ_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null);
+      if (bytesRead === 0) return;
+      for (let at = 0; at < bytesRead; at += CHUNK_BYTES)
+        yield buffer.subarray(at, Math.min(bytesRead, at + CHUNK_BYTES));
+    }
+  } finally {
+    await handle.close();
   }
-  const tail = splitter.flush(0);
-  if (tail) builder.addLine(tail.text);
+}
+
+async function* streamChunks(stream: NodeJS.ReadableStream): Chunks {
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+}
+
+function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

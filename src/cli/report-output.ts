@@ -1,25 +1,20 @@
 // Writing a rendered report: chunk by chunk (a report of a 200 MB log is too big for one string), to a
-// temp file renamed into place so a reader never sees half of it, or to stdout, where a reader that
-// stops early (`| head`) closes the pipe without that being an error.
+// temp file renamed into place so a reader never sees half of it (a device such as /dev/null is written
+// in place), or to stdout, where a reader that stops early (`| head`) closes the pipe without that being
+// an error.
 
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 
 export async function writeChunksAtomically(file: string, chunks: Iterable<string>): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
+  const out = await fileOutput(file);
   try {
-    await writeChunks(out, chunks);
-    await new Promise<void>((resolve, reject) => {
-      out.once('error', reject);
-      out.end(() => resolve());
-    });
+    for (const chunk of chunks) out.write(chunk);
+    await out.close();
   } catch (error) {
-    out.destroy();
-    await rm(tmp, { force: true });
+    await out.abort();
     throw error;
   }
-  await rename(tmp, file);
 }
 
 export async function writeChunksToStdout(
@@ -57,4 +52,87 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
     stream.on('close', done);
     stream.on('error', done);
   });
+}
+
+/** Output written piece by piece while the input is still read: queue with `write`, drain with `flush`. */
+export interface ChunkOutput {
+  write(chunk: string): void;
+  /** Writes what is queued; resolves when the destination can take more. */
+  flush(): Promise<void>;
+  /** Everything written: the file is renamed into place. */
+  close(): Promise<void>;
+  /** Something failed: a file's temp copy is removed. */
+  abort(): Promise<void>;
+}
+
+/** Queued text is written once there is this much of it (and at every flush). */
+const WRITE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * To a file: a temp file beside it, written synchronously (a file takes writes at once: no stream to
+ * buffer for), renamed into place by close(). Something that is not a regular file (`-o /dev/null`, a
+ * fifo) is written in place: renaming over it would replace the device with a file.
+ */
+export async function fileOutput(file: string): Promise<ChunkOutput> {
+  const existing = await stat(file).catch(() => null);
+  const direct = existing !== null && !existing.isFile();
+  const tmp = direct ? file : `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  let queue: string[] = [];
+  let queued = 0;
+  let closed = false;
+  const flushSync = (): void => {
+    const pieces = queue;
+    queue = [];
+    queued = 0;
+    for (const piece of pieces) writeAllSync(fd, Buffer.from(piece, 'utf8'));
+  };
+  return {
+    write: (chunk) => {
+      queue.push(chunk);
+      queued += chunk.length;
+      if (queued >= WRITE_BYTES) flushSync();
+    },
+    flush: async () => flushSync(),
+    close: async () => {
+      flushSync();
+      closed = true;
+      closeSync(fd);
+      if (!direct) await rename(tmp, file);
+    },
+    abort: async () => {
+      if (!closed) closeSync(fd);
+      closed = true;
+      if (!direct) await rm(tmp, { force: true });
+    },
+  };
+}
+
+/** To stdout (or any stream), with backpressure; a reader that stops early is not an error. */
+export function streamOutput(stream: NodeJS.WritableStream): ChunkOutput {
+  let queue: string[] = [];
+  let failure: Error | null = null;
+  let gone = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') gone = true;
+    else failure ??= e;
+  });
+  const flush = async (): Promise<void> => {
+    if (failure) throw failure;
+    if (gone || queue.length === 0) return;
+    const text = queue.join('');
+    queue = [];
+    if (!stream.write(text)) await drained(stream);
+    if (failure) throw failure;
+  };
+  return {
+    write: (chunk) => void (gone || queue.push(chunk)),
+    flush,
+    close: flush,
+    abort: async () => undefined,
+  };
+}
+
+function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }

@@ -3,7 +3,8 @@
 // `result()`. Sources per line in xen-console.md §6 (drivers/char/console.c, arch/x86/setup.c,
 // common/sched/core.c, drivers/passthrough/iommu.c, arch/x86/hvm/hvm.c, arch/x86/pv/dom0_build.c, …).
 
-import { normaliseLine, type NormLine } from './prefix.js';
+import { FirstCharRules } from './first-char.js';
+import { detach, normaliseLine, type NormLine } from './prefix.js';
 
 export type FactSource = 'boot-log' | 'register-dump' | 'dom0-log' | 'run-queues';
 
@@ -83,29 +84,18 @@ const VERSION =
   /^Xen version (\d+\.\d+\S*)(?: \(([^@()]*)\))? \(([^()\s]*@[^()\s]*)\) \((.*)\) (debug=[yn](?: \w+=y)*)\s+(.*)$/;
 const BANNER = /^----\[ Xen-(\d+\.\d+\S*)\s+(\S+)/;
 
-export class BootScanner {
-  private readonly info = emptyBootInfo();
-  private numaSingle = false;
-  private readonly numaNodes = new Set<number>();
-  private loadingDomain0 = false;
-  private pvLayout = false;
-  private fallbackVersion: { version: string; source: FactSource } | null = null;
+/** A fact's groups, copied out of the line (see detach). */
+type Groups = readonly (string | undefined)[];
+type Fact = (s: BootScanner, m: Groups) => void;
 
-  push(n: NormLine): void {
-    if (n.kind === 'foreign') {
-      // dom0 Linux: "Xen version: 4.17.7 (preserve-AD)" (arch/x86/xen/enlighten.c), a last resort.
-      const v = /\bXen version:? (\d+\.\d+\.?\d*[^\s.]*)/.exec(n.text);
-      if (v && !this.fallbackVersion) this.fallbackVersion = { version: v[1] ?? '', source: 'dom0-log' };
-      return;
-    }
-    if (n.kind !== 'xen') return;
-    this.xenLine(n.text.trimEnd());
-  }
-
-  private xenLine(t: string): void {
-    const i = this.info;
-    let m: RegExpExecArray | null;
-    if ((m = VERSION.exec(t))) {
+/**
+ * Boot-log facts in the order they are tried; the first pattern that matches a line decides it. Filed by
+ * first character (first-char.ts), so a line costs one lookup and the few patterns it could match.
+ */
+const FACTS = new FirstCharRules<Fact>([
+  [
+    VERSION,
+    ({ info: i }, m) => {
       i.xenVersion ??= m[1] ?? null;
       i.xenBuild ??= {
         vendor: m[2] ?? null,
@@ -114,58 +104,124 @@ export class BootScanner {
         buildInfo: m[5] ?? null,
         date: m[6] ?? null,
       };
-    } else if ((m = /^Xen version (\d+\.\d+\S*)/.exec(t))) i.xenVersion ??= m[1] ?? null;
-    else if ((m = BANNER.exec(t))) {
-      if (!this.fallbackVersion || this.fallbackVersion.source !== 'register-dump')
-        this.fallbackVersion = { version: m[1] ?? '', source: 'register-dump' };
+    },
+  ],
+  [/^Xen version (\d+\.\d+\S*)/, ({ info: i }, m) => void (i.xenVersion ??= m[1] ?? null)],
+  [
+    BANNER,
+    (s, m) => {
+      const i = s.info;
+      if (!s.fallbackVersion || s.fallbackVersion.source !== 'register-dump')
+        s.fallbackVersion = { version: m[1] ?? '', source: 'register-dump' };
       if (i.arch === null) {
         i.arch = m[2] ?? null;
         i.sources.arch = 'register-dump';
       }
-    } else if ((m = /^Command line: (.*)$/.exec(t))) {
+    },
+  ],
+  [
+    /^Command line: (.*)$/,
+    ({ info: i }, m) => {
       i.commandLine ??= m[1] ?? '';
       i.dom0Memory.option ??= /(?:^|\s)dom0_mem=(\S+)/.exec(m[1] ?? '')?.[1] ?? null;
-    } else if ((m = /^Latest ChangeSet: ?(.*)$/.exec(t))) i.changeset ??= m[1] ?? '';
-    else if ((m = /^build-id: ([0-9a-f]+)/.exec(t))) i.buildId ??= m[1] ?? null;
-    else if ((m = /^CPU Vendor: (\w+),/.exec(t))) i.cpuVendor ??= m[1] ?? null;
-    else if ((m = /^Brought up (\d+) CPUs/.exec(t))) i.cpus ??= Number(m[1]);
-    else if ((m = /^Using scheduler: (.*) \((\w+)\)/.exec(t))) {
+    },
+  ],
+  [/^Latest ChangeSet: ?(.*)$/, ({ info: i }, m) => void (i.changeset ??= m[1] ?? '')],
+  [/^build-id: ([0-9a-f]+)/, ({ info: i }, m) => void (i.buildId ??= m[1] ?? null)],
+  [/^CPU Vendor: (\w+),/, ({ info: i }, m) => void (i.cpuVendor ??= m[1] ?? null)],
+  [/^Brought up (\d+) CPUs/, ({ info: i }, m) => void (i.cpus ??= Number(m[1]))],
+  [
+    /^Using scheduler: (.*) \((\w+)\)/,
+    ({ info: i }, m) => {
       i.scheduler ??= m[2] ?? null;
       i.schedulerName ??= m[1] ?? null;
-    } else if ((m = /^Could not find scheduler: (.*)$/.exec(t))) i.schedulerNotFound ??= m[1] ?? '';
-    else if ((m = /^Allocated console ring of (\d+) KiB\./.exec(t))) i.consoleRingKiB ??= Number(m[1]);
-    else if ((m = /^I\/O virtualisation (enabled|disabled)/.exec(t))) i.iommu ??= m[1] === 'enabled';
-    else if ((m = /^Interrupt remapping (enabled|disabled)/.exec(t)))
-      i.interruptRemapping ??= m[1] === 'enabled';
-    else if (/^Intel VT-d iommu \d+ supported page sizes/.test(t)) i.iommuVendor ??= 'vt-d';
-    else if (/^AMD-Vi: (IOMMU \d+ Enabled|IOMMU Extended Features)/.test(t)) i.iommuVendor ??= 'amd-vi';
-    else if ((m = /^HVM: (VMX|SVM) enabled/.exec(t))) i.hvm ??= m[1] ?? null;
-    else if (
-      (m = /^HVM: Hardware Assisted Paging \(HAP\) (detected but disabled|not detected|detected)/.exec(t))
-    ) {
+    },
+  ],
+  [/^Could not find scheduler: (.*)$/, ({ info: i }, m) => void (i.schedulerNotFound ??= m[1] ?? '')],
+  [/^Allocated console ring of (\d+) KiB\./, ({ info: i }, m) => void (i.consoleRingKiB ??= Number(m[1]))],
+  [/^I\/O virtualisation (enabled|disabled)/, ({ info: i }, m) => void (i.iommu ??= m[1] === 'enabled')],
+  [
+    /^Interrupt remapping (enabled|disabled)/,
+    ({ info: i }, m) => void (i.interruptRemapping ??= m[1] === 'enabled'),
+  ],
+  [/^Intel VT-d iommu \d+ supported page sizes/, ({ info: i }) => void (i.iommuVendor ??= 'vt-d')],
+  [
+    /^AMD-Vi: (IOMMU \d+ Enabled|IOMMU Extended Features)/,
+    ({ info: i }) => void (i.iommuVendor ??= 'amd-vi'),
+  ],
+  [/^HVM: (VMX|SVM) enabled/, ({ info: i }, m) => void (i.hvm ??= m[1] ?? null)],
+  [
+    /^HVM: Hardware Assisted Paging \(HAP\) (detected but disabled|not detected|detected)/,
+    ({ info: i }, m) => {
       i.hapDetail ??= m[1] ?? null;
       i.hap ??= m[1] === 'detected';
-    } else this.moreLines(t);
-  }
-
-  private moreLines(t: string): void {
-    const i = this.info;
-    let m: RegExpExecArray | null;
-    if (/^(No NUMA configuration found|NUMA turned off)/.test(t)) this.numaSingle = true;
-    else if ((m = /^(?:SRAT: .*Node|NUMA: Node) (\d+)/.exec(t))) this.numaNodes.add(Number(m[1]));
-    else if ((m = /^System RAM: \d+MB \((\d+)kB\)/.exec(t))) i.systemRamKiB ??= Number(m[1]);
-    else if ((m = /^\*\*\*? Building a (PVH?) Dom(\d+) \*\*\*?/.exec(t))) {
+    },
+  ],
+  [/^(No NUMA configuration found|NUMA turned off)/, (s) => void (s.numaSingle = true)],
+  [/^(?:SRAT: .*Node|NUMA: Node) (\d+)/, (s, m) => void s.numaNodes.add(Number(m[1]))],
+  [/^System RAM: \d+MB \((\d+)kB\)/, ({ info: i }, m) => void (i.systemRamKiB ??= Number(m[1]))],
+  [
+    /^\*\*\*? Building a (PVH?) Dom(\d+) \*\*\*?/,
+    ({ info: i }, m) => {
       if (m[2] === '0') i.dom0Mode ??= m[1] === 'PVH' ? 'pvh' : 'pv';
-    } else if (/^\*\*\* LOADING DOMAIN 0 \*\*\*/.test(t)) this.loadingDomain0 = true;
-    else if (/^(PHYSICAL MEMORY ARRANGEMENT:|\s*Dom0 kernel: \d+-bit)/.test(t)) this.pvLayout = true;
-    else if ((m = /^\s*Dom0 alloc\.:.*\((\d+) pages to be allocated\)/.exec(t)))
-      i.dom0Memory.allocPages ??= Number(m[1]);
-    else if ((m = /^Dom0 memory clipped to (\d+) pages/.exec(t))) i.dom0Memory.clippedPages ??= Number(m[1]);
-    else if ((m = /^Dom(\d+) has maximum (\d+) VCPUs/.exec(t))) {
+    },
+  ],
+  [/^\*\*\* LOADING DOMAIN 0 \*\*\*/, (s) => void (s.loadingDomain0 = true)],
+  [/^(PHYSICAL MEMORY ARRANGEMENT:|\s*Dom0 kernel: \d+-bit)/, (s) => void (s.pvLayout = true)],
+  [
+    /^\s*Dom0 alloc\.:.*\((\d+) pages to be allocated\)/,
+    ({ info: i }, m) => void (i.dom0Memory.allocPages ??= Number(m[1])),
+  ],
+  [
+    /^Dom0 memory clipped to (\d+) pages/,
+    ({ info: i }, m) => void (i.dom0Memory.clippedPages ??= Number(m[1])),
+  ],
+  [
+    /^Dom(\d+) has maximum (\d+) VCPUs/,
+    ({ info: i }, m) => {
       if (m[1] === '0') i.dom0Vcpus ??= Number(m[2]);
-    } else if ((m = /^Std\. Loglevel: (.*)$/.exec(t))) i.logLevels.standard ??= m[1] ?? null;
-    else if ((m = /^Guest Loglevel: (.*)$/.exec(t))) i.logLevels.guest ??= m[1] ?? null;
-    else if (/^Defaulting to alternative key handling/.test(t)) i.alternativeKeyHandling ??= true;
+    },
+  ],
+  [/^Std\. Loglevel: (.*)$/, ({ info: i }, m) => void (i.logLevels.standard ??= m[1] ?? null)],
+  [/^Guest Loglevel: (.*)$/, ({ info: i }, m) => void (i.logLevels.guest ??= m[1] ?? null)],
+  [/^Defaulting to alternative key handling/, ({ info: i }) => void (i.alternativeKeyHandling ??= true)],
+]);
+
+const DOM0_XEN_VERSION = /\bXen version:? (\d+\.\d+\.?\d*[^\s.]*)/;
+
+export class BootScanner {
+  /** Read by the FACTS rules only. */
+  readonly info = emptyBootInfo();
+  numaSingle = false;
+  readonly numaNodes = new Set<number>();
+  loadingDomain0 = false;
+  pvLayout = false;
+  fallbackVersion: { version: string; source: FactSource } | null = null;
+
+  push(n: NormLine): void {
+    if (n.kind === 'foreign') {
+      // dom0 Linux: "Xen version: 4.17.7 (preserve-AD)" (arch/x86/xen/enlighten.c), a last resort.
+      if (this.fallbackVersion || !n.text.includes('Xen version')) return;
+      const v = DOM0_XEN_VERSION.exec(n.text);
+      if (v) this.fallbackVersion = { version: detach(v[1] ?? ''), source: 'dom0-log' };
+      return;
+    }
+    if (n.kind !== 'xen') return;
+    const t = n.text;
+    const rules = FACTS.candidates(t);
+    if (rules.length === 0) return;
+    const text = t.trimEnd();
+    for (const [re, fact] of rules) {
+      const m = re.exec(text);
+      if (m) {
+        // Facts keep pieces of the line: copy them out of the (possibly huge) text they were cut from.
+        fact(
+          this,
+          m.map((g) => (g === undefined ? g : detach(g))),
+        );
+        return;
+      }
+    }
   }
 
   result(): BootInfo {

@@ -4,7 +4,7 @@
 // paravirt.c / setup ("Booting [paravirtualized ]kernel on Xen|Xen HVM|Xen PVH"), arch/x86/xen/
 // enlighten_pv.c ("Setting APIC routing to Xen PV"), drivers/xen/events/events_base.c (callback vector).
 
-import { normaliseLine, type NormLine } from './prefix.js';
+import { detach, normaliseLine, type NormLine } from './prefix.js';
 
 export type VirtMode = 'pv' | 'pvh' | 'hvm' | 'pvhvm';
 
@@ -32,6 +32,7 @@ const CLUES: readonly [RegExp, Clue][] = [
   [/Xen HVM callback vector for event delivery is enabled/, 'callback'],
 ];
 const KERNEL_STAMP = /^(?:.*?kernel: )?\[\s*\d+\.\d+\]\s?/;
+const BARE_STAMP = /^\[\s*\d+\.\d+\]\s?/;
 
 export class Dom0Scanner {
   private readonly clues = new Set<Clue>();
@@ -50,28 +51,39 @@ export class Dom0Scanner {
 
   push(n: NormLine, index: number): void {
     if (n.kind !== 'foreign') return;
-    const text = n.text.replace(KERNEL_STAMP, '');
+    const raw = n.text;
+    // The stamp regex walks the whole line looking for "kernel: ": only when the line has one.
+    const text = raw.includes('kernel: ')
+      ? raw.replace(KERNEL_STAMP, '')
+      : raw.charCodeAt(0) === 0x5b
+        ? raw.replace(BARE_STAMP, '')
+        : raw;
     const i = this.info;
-    for (const [re, clue] of CLUES) {
-      if (!this.said.has(re) && re.test(text)) {
-        this.said.add(re);
-        this.clues.add(clue);
-        i.evidence.push(text.trim());
+    // Every clue names Xen: one search rules them all out for most lines.
+    if (this.said.size < CLUES.length && text.includes('Xen')) {
+      for (const [re, clue] of CLUES) {
+        if (!this.said.has(re) && re.test(text)) {
+          this.said.add(re);
+          this.clues.add(clue);
+          i.evidence.push(detach(text.trim()));
+        }
       }
     }
     let m: RegExpExecArray | null;
-    if ((m = /^Linux version (\S+)/.exec(text))) i.kernel ??= m[1] ?? null;
-    else if ((m = /^Xen version:? (\d.*?)\s*$/.exec(text))) i.xenVersion ??= m[1] ?? null;
-    else if ((m = /xen:events: Using (FIFO-based|2-level) ABI/.exec(text)))
+    const c = text.charCodeAt(0);
+    if (c === 0x4c /* L */ && (m = /^Linux version (\S+)/.exec(text))) i.kernel ??= detach(m[1] ?? '');
+    else if (c === 0x58 /* X */ && (m = /^Xen version:? (\d.*?)\s*$/.exec(text)))
+      i.xenVersion ??= detach(m[1] ?? '');
+    else if (text.includes('xen:events') && (m = /xen:events: Using (FIFO-based|2-level) ABI/.exec(text)))
       i.eventChannelAbi ??= m[1] === '2-level' ? '2-level' : 'fifo';
-    else if ((m = /Kernel panic - not syncing: ?(.*)$/.exec(text))) {
-      i.panic ??= { message: (m[1] ?? '').trim(), callTrace: [], line: index };
+    else if (text.includes('Kernel panic') && (m = /Kernel panic - not syncing: ?(.*)$/.exec(text))) {
+      i.panic ??= { message: detach((m[1] ?? '').trim()), callTrace: [], line: index };
       if (i.panic.line === index) {
         this.panicTraceOpen = true;
         if (this.lastTrace && index - this.lastTrace.end < 40) i.panic.callTrace = this.lastTrace.entries;
       }
     }
-    this.traceLine(text, index);
+    if (this.trace || c === 0x43 /* C */) this.traceLine(text, index);
   }
 
   private traceLine(text: string, index: number): void {
@@ -83,7 +95,7 @@ export class Dom0Scanner {
     if (/^\s*<\/?(TASK|IRQ|NMI|EOI)>/.test(text)) return;
     const f = /^\s*(\? )?([\w.$]+)\+0x[0-9a-f]+\/0x[0-9a-f]+/.exec(text);
     if (f) {
-      this.trace.push(`${f[1] ?? ''}${f[2] ?? ''}`);
+      this.trace.push(detach(`${f[1] ?? ''}${f[2] ?? ''}`));
       return;
     }
     const entries = this.trace;

@@ -4,7 +4,8 @@
 // dom0 crashes (common/shutdown.c), `printk: N messages suppressed` and input switches (console.c).
 
 import { type CallTraceEntry, isCallTraceHeader, isFaultOnAccess, parseCallTraceLine } from './call-trace.js';
-import type { NormLine } from './prefix.js';
+import { FirstCharRules } from './first-char.js';
+import { detach, type NormLine } from './prefix.js';
 
 export type EventType =
   'panic' | 'fatal-trap' | 'assertion' | 'dom0-crash' | 'watchdog' | 'messages-suppressed' | 'input-switch';
@@ -33,6 +34,55 @@ const STARS = /^\*{30,}\s*$/;
 /** A trace belongs to the panic that follows it if it ended this few lines before (NMI dumps, walks). */
 const TRACE_REACH = 120;
 
+/** Where a rule matched: the line's index, console time, replay flag and text. */
+interface At {
+  index: number;
+  time: string | null;
+  replay: boolean;
+  text: string;
+}
+
+type OnEvent = (s: EventScanner, m: RegExpExecArray, at: At) => void;
+
+/** What a hypervisor line can say, in the order tried; filed by first character (first-char.ts). */
+const RULES = new FirstCharRules<OnEvent>([
+  [/^Panic on CPU (\d+):/, (s, m, at) => s.startPanic(at, Number(m[1]))],
+  [/^CPU:\s+(\d+)\s*$/, (s, m) => s.cpuLine(Number(m[1]))],
+  [/^Assertion '.*' failed(?: at |, line )/, (s, _m, at) => s.await(s.event(at, 'assertion'), at.index)],
+  [
+    /^Watchdog timer detects that CPU(\d+) is stuck/,
+    (s, m, at) => s.await(s.event(at, 'watchdog', { cpu: Number(m[1]) }), at.index),
+  ],
+  [
+    /^(Watchdog timer fired for domain \d+|Watchdog timer \d+ fired for d\d+)/,
+    (s, _m, at) => void s.event(at, 'watchdog'),
+  ],
+  [
+    /^(Hardware Dom0|Domain 0) shutdown: watchdog rebooting machine/,
+    (s, _m, at) => void s.event(at, 'watchdog'),
+  ],
+  [/^(Hardware Dom0|Domain 0) crashed:/, (s, _m, at) => void s.event(at, 'dom0-crash')],
+  [
+    /^Domain 0 (?:\(vcpu#\d+\) crashed|reported crashed by domain \d+) on cpu#(\d+):/,
+    (s, m, at) => void s.event(at, 'dom0-crash', { cpu: Number(m[1]) }),
+  ],
+  [
+    /^printk: (\d+) messages suppressed/,
+    (s, m, at) => void s.event(at, 'messages-suppressed', { detail: { count: Number(m[1]) } }),
+  ],
+  [
+    /^\*\*\* Serial input (?:to|->) (Xen|DOM(\d+))/i,
+    (s, m, at) =>
+      void s.event(at, 'input-switch', { target: m[2] === undefined ? 'xen' : `dom${Number(m[2])}` }),
+  ],
+]);
+
+/** First characters of every rule, the stars of a panic box and `Xen call trace:`. */
+function maybeEvent(t: string): boolean {
+  const c = t.charCodeAt(0);
+  return c === 0x58 /* X */ || RULES.candidates(t).length > 0;
+}
+
 interface Pending {
   event: XenEvent;
   at: number;
@@ -49,48 +99,43 @@ export class EventScanner {
 
   push(n: NormLine, index: number, replay = false): void {
     if (n.kind !== 'xen') return;
-    const t = n.text.trimEnd();
+    const t0 = n.text;
+    // A line no rule could match, outside a trace or panic, costs one lookup.
+    if (!this.trace && !this.panic && !maybeEvent(t0)) return;
+    const t = t0.trimEnd();
     this.traceLine(t, index);
     if (this.panic) {
       if (STARS.test(t) || this.panic.lines.length >= 20) this.endPanic();
-      else if (t.trim() !== '') this.panic.lines.push(t.trim());
+      else if (t.trim() !== '') this.panic.lines.push(detach(t.trim()));
       return;
     }
-    const time = n.timestamp?.text ?? null;
-    const ev = (type: EventType, extra: Partial<XenEvent> = {}): XenEvent =>
-      this.add({
-        type,
-        cpu: null,
-        message: t.trim(),
-        target: null,
-        callTrace: null,
-        line: index,
-        time,
-        replayed: replay,
-        detail: {},
-        ...extra,
-      });
-    let m: RegExpExecArray | null;
-    if ((m = /^Panic on CPU (\d+):/.exec(t))) {
-      this.panic = { cpu: Number(m[1]), at: index, lines: [], time, replayed: replay };
-    } else if ((m = /^CPU:\s+(\d+)\s*$/.exec(t))) {
-      for (const p of this.pending) p.event.cpu ??= Number(m[1]);
-    } else if (/^Assertion '.*' failed(?: at |, line )/.test(t)) this.await(ev('assertion'), index);
-    else if ((m = /^Watchdog timer detects that CPU(\d+) is stuck/.exec(t)))
-      this.await(ev('watchdog', { cpu: Number(m[1]) }), index);
-    else if (/^(Watchdog timer fired for domain \d+|Watchdog timer \d+ fired for d\d+)/.test(t))
-      ev('watchdog');
-    else if (/^(Hardware Dom0|Domain 0) shutdown: watchdog rebooting machine/.test(t)) ev('watchdog');
-    else if (/^(Hardware Dom0|Domain 0) crashed:/.test(t)) ev('dom0-crash');
-    else if (
-      (m = /^Domain 0 (?:\(vcpu#\d+\) crashed|reported crashed by domain \d+) on cpu#(\d+):/.exec(t))
-    ) {
-      ev('dom0-crash', { cpu: Number(m[1]) });
-    } else if ((m = /^printk: (\d+) messages suppressed/.exec(t)))
-      ev('messages-suppressed', { detail: { count: Number(m[1]) } });
-    else if ((m = /^\*\*\* Serial input (?:to|->) (Xen|DOM(\d+))/i.exec(t))) {
-      ev('input-switch', { target: m[2] === undefined ? 'xen' : `dom${Number(m[2])}` });
-    }
+    const hit = RULES.match(t);
+    if (hit) hit.value(this, hit.match, { index, time: n.timestamp?.text ?? null, replay, text: t });
+  }
+
+  /** An event found on the line being read (RULES call this). */
+  event(at: At, type: EventType, extra: Partial<XenEvent> = {}): XenEvent {
+    return this.add({
+      type,
+      cpu: null,
+      message: detach(at.text.trim()),
+      target: null,
+      callTrace: null,
+      line: at.index,
+      time: at.time === null ? null : detach(at.time),
+      replayed: at.replay,
+      detail: {},
+      ...extra,
+    });
+  }
+
+  startPanic(at: At, cpu: number): void {
+    const time = at.time === null ? null : detach(at.time);
+    this.panic = { cpu, at: at.index, lines: [], time, replayed: at.replay };
+  }
+
+  cpuLine(cpu: number): void {
+    for (const p of this.pending) p.event.cpu ??= cpu;
   }
 
   /** A capture boundary: a trace printed by a key (`d`) must not be pinned on a later panic. */
@@ -126,7 +171,7 @@ export class EventScanner {
     this.pending = [];
   }
 
-  private await(event: XenEvent, at: number): void {
+  await(event: XenEvent, at: number): void {
     this.pending = this.pending.filter((p) => at - p.at < TRACE_REACH);
     this.pending.push({ event, at });
   }
@@ -162,5 +207,8 @@ export class EventScanner {
 }
 
 function brief(entries: CallTraceEntry[]): { address: string; symbol: string | null }[] {
-  return entries.map((e) => ({ address: e.address, symbol: e.symbol }));
+  return entries.map((e) => ({
+    address: detach(e.address),
+    symbol: e.symbol === null ? null : detach(e.symbol),
+  }));
 }

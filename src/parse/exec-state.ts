@@ -47,6 +47,20 @@ const CODE_AROUND = /^Xen code around <([0-9a-f]+)>\s*(?:\((.*?)\))?(?:\s*\[faul
 const CODE_BYTES = /^\s*(?:(?:[0-9a-f]{2}|--|<[0-9a-f]{2}>|<-->)\s*)+$/i;
 const STACK = /^(Xen|Guest) stack trace from (?:\S+ ?= ?)?([0-9a-f]{1,16}(?::[0-9a-f]+)?)/i;
 const STACK_WORDS = /^\s+(?:[0-9a-f]{8,16}\s*)+$/i;
+const CPU = /^CPU:\s+(\d+)\s*$/;
+// First characters, for the gates in accept(); letters compared lower-cased (c | LOWER).
+const LOWER = 0x20;
+const DASH = 0x2d;
+const UPPER_C = 0x43;
+const UPPER_L = 0x4c;
+const [A, G, P, R, X, Z] = [...'agprxz'].map((ch) => ch.charCodeAt(0)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 export function emptyExecState(): ExecState {
   return {
@@ -77,7 +91,10 @@ export class ExecStateReader {
   accept(text: string): boolean {
     const s = this.state;
     if (text.trim() === '') return true;
-    const banner = BANNER.exec(text);
+    // Each pattern is tried only when the line starts the way it must (c): most lines are register
+    // rows, stack words and trace entries, and a dump has many of them.
+    const c = text.charCodeAt(0);
+    const banner = c === DASH ? BANNER.exec(text) : null;
     if (banner) {
       s.banner = {
         version: banner[1] ?? '',
@@ -87,7 +104,7 @@ export class ExecStateReader {
       };
       return true;
     }
-    const cpu = /^CPU:\s+(\d+)\s*$/.exec(text);
+    const cpu = c === UPPER_C ? CPU.exec(text) : null;
     if (cpu) return ((s.cpu = Number(cpu[1])), true);
     if (this.part === 'trace') {
       if (isFaultOnAccess(text)) return ((s.faultOnAccess = true), true);
@@ -102,13 +119,17 @@ export class ExecStateReader {
       s.codeAround.bytes = text.trim();
       return true;
     }
-    return this.acceptHeading(text);
+    return this.acceptHeading(text, c);
   }
 
-  private acceptHeading(text: string): boolean {
+  /** `c`: the line's first character. */
+  private acceptHeading(text: string, c: number): boolean {
     const s = this.state;
-    if (isCallTraceHeader(text)) return ((this.part = 'trace'), true);
-    const stack = STACK.exec(text);
+    // Letters lower-cased (some patterns ignore case); `space`: anything `\s` may match, and more.
+    const l = c | LOWER;
+    const space = c <= 0x20 || c === 0xa0 || c >= 0x1680;
+    if (l === X && isCallTraceHeader(text)) return ((this.part = 'trace'), true);
+    const stack = l === X || l === G ? STACK.exec(text) : null;
     if (stack) {
       this.part = 'stack';
       const kind = stack[1]?.toLowerCase() === 'xen' ? 'xen' : 'guest';
@@ -116,31 +137,34 @@ export class ExecStateReader {
       // Arm and 4.4 put the first words on the heading's line after ":\n  " — already split by \n.
       return true;
     }
-    const code = CODE_AROUND.exec(text);
+    const code = l === X ? CODE_AROUND.exec(text) : null;
     if (code) {
       this.part = 'code';
       s.codeAround = { address: (code[1] ?? '').toLowerCase(), symbol: code[2] ?? null, bytes: null };
       return true;
     }
-    if (/^Pagetable walk from [0-9a-f]+:/.test(text) || (this.part === 'walk' && /^\s+L[1-4]\[/.test(text))) {
+    if (
+      (l === P && /^Pagetable walk from [0-9a-f]+:/.test(text)) ||
+      (this.part === 'walk' && /^\s+L[1-4]\[/.test(text))
+    ) {
       this.part = 'walk';
       s.pagetableWalk.push(text.trim());
       return true;
     }
-    const rip = RIP.exec(text);
+    const rip = l === R ? RIP.exec(text) : null;
     if (rip) {
       s.cs = (rip[1] ?? '').toLowerCase();
       s.rip = (rip[2] ?? '').toLowerCase();
       s.symbol = rip[3]?.trim() || null;
       return true;
     }
-    const pc = PC.exec(text);
+    const pc = l === P ? PC.exec(text) : null;
     if (pc) {
       s.rip = (pc[1] ?? '').toLowerCase();
       s.symbol = pc[2]?.trim() || null;
       return true;
     }
-    const flags = RFLAGS.exec(text);
+    const flags = l === R ? RFLAGS.exec(text) : null;
     if (flags) {
       s.rflags = (flags[1] ?? '').toLowerCase();
       s.em = flags[2] === undefined ? null : Number(flags[2]);
@@ -148,14 +172,15 @@ export class ExecStateReader {
       s.vcpu = flags[4] ?? null;
       return true;
     }
-    const cpsr = CPSR.exec(text);
+    const cpsr = l === UPPER_C + LOWER ? CPSR.exec(text) : null;
     if (cpsr) {
       s.registers['CPSR'] = (cpsr[1] ?? '').toLowerCase();
       s.mode = cpsr[2]?.trim() || null;
       return true;
     }
-    if (/^ler: /.test(text) || /^\s+to [0-9a-f]{16}/.test(text)) return true;
-    if (REG_ROW.test(text)) {
+    if ((l === UPPER_L + LOWER && /^ler: /.test(text)) || (space && /^\s+to [0-9a-f]{16}/.test(text)))
+      return true;
+    if ((space || (l >= A && l <= Z)) && REG_ROW.test(text)) {
       for (const m of text.matchAll(/([A-Za-z][\w]*):\s*([0-9a-fA-F]+)/g)) {
         s.registers[m[1] ?? ''] = (m[2] ?? '').toLowerCase();
       }

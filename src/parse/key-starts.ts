@@ -4,6 +4,7 @@
 // line (xen-console.md §4.0 and §4.3–§4.24; sources cited per line below).
 
 import { headerDescription } from './common.js';
+import { FirstCharRules } from './first-char.js';
 import type { NormLine } from './prefix.js';
 
 export interface KeyStart {
@@ -38,23 +39,42 @@ const FIRST_LINES: readonly [RegExp, string][] = [
   [/^domain\d+ EPT p2m table:$/, 'D'], // arch/x86/mm/p2m-ept.c
 ];
 
+type StartRule = 'header' | 'gnttab' | 'star-sub' | { key: string };
+
+/** Every start in the order it is tried, filed by first character: one lookup turns most lines away. */
+const STARTS = new FirstCharRules<StartRule>([
+  [HEADER, 'header'],
+  [LIVEPATCH, 'header'],
+  [GNTTAB, 'gnttab'],
+  [STAR_SUB, 'star-sub'],
+  ...FIRST_LINES.map(([re, key]): [RegExp, StartRule] => [re, { key }]),
+]);
+
 /** The start of a key's output on this line, if it is one. Only hypervisor lines start sections. */
 export function detectStart(n: NormLine): KeyStart | null {
   if (n.kind !== 'xen') return null;
   const t = n.text;
-  let m = HEADER.exec(t) ?? LIVEPATCH.exec(t);
-  if (m) return { key: m[1] ?? '', description: headerDescription(m[2] ?? '') || null, form: 'header' };
-  if ((m = GNTTAB.exec(t))) return { key: m[1] ?? 'g', description: null, form: 'header' };
-  if ((m = STAR_SUB.exec(t)) && (m[1] ?? '').length === 1) {
-    return { key: m[1] ?? '', description: m[2] ?? null, form: 'star-sub' };
+  for (const [re, rule] of STARTS.candidates(t)) {
+    const m = re.exec(t);
+    if (!m) continue;
+    if (rule === 'header')
+      return { key: m[1] ?? '', description: headerDescription(m[2] ?? '') || null, form: 'header' };
+    if (rule === 'gnttab') return { key: m[1] ?? 'g', description: null, form: 'header' };
+    // `[k: desc]` with one character k; anything else is not a `*` part: try the next rule.
+    if (rule === 'star-sub') {
+      if ((m[1] ?? '').length === 1) return { key: m[1] ?? '', description: m[2] ?? null, form: 'star-sub' };
+      continue;
+    }
+    return { key: rule.key, description: null, form: 'first-line' };
   }
-  for (const [re, key] of FIRST_LINES) if (re.test(t)) return { key, description: null, form: 'first-line' };
   return null;
 }
 
+const SWITCH = /^\*\*\* Serial input /;
+
 /** The `*** Serial input …` confirmation of a switch: the user moved on, so any key output has ended. */
 export function isSwitchLine(n: NormLine): boolean {
-  return n.kind === 'xen' && /^\*\*\* Serial input /.test(n.text);
+  return n.kind === 'xen' && n.text.charCodeAt(0) === 0x2a && SWITCH.test(n.text);
 }
 
 /** True when this line is the last of the key's output (the few keys that print an end). */

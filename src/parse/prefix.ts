@@ -34,31 +34,49 @@ const STAMP = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{3})?|\s*\d+\.\d{6}|[0-9a-
 const XEN_AGAIN = /^\s*\(XEN\)(?: |$)/;
 // Arm domUs behind a Xen-backed vpl011 without the input focus: `printk("DOM%u: %s", …)` (arch/arm/vpl011.c).
 const VPL011 = /^DOM(\d+): /;
+const SPACE = 0x20;
+const BRACKET = 0x5b;
 
 export function normaliseLine(input: string): NormLine {
   const raw = input.includes('\r') ? input.replace(/\r/g, '') : input;
-  const m = PREFIX.exec(raw);
-  if (!m) return { raw, kind: 'foreign', leader: null, domain: null, timestamp: null, text: raw };
-  const leader = m.index > 0 ? raw.slice(0, m.index) : null;
-  let rest = raw.slice(m.index + m[0].length);
+  // Most lines of a Xen console start with the prefix itself: no search needed for those.
+  let at: number;
+  let tag: string;
+  if (raw.startsWith('(XEN)') && (raw.length === 5 || raw.charCodeAt(5) === SPACE)) {
+    at = 0;
+    tag = 'XEN';
+  } else {
+    // Every prefix has a parenthesis: most other lines are told by one search.
+    const m = raw.includes('(') ? PREFIX.exec(raw) : null;
+    if (!m) return { raw, kind: 'foreign', leader: null, domain: null, timestamp: null, text: raw };
+    at = m.index;
+    tag = m[1] ?? 'XEN';
+  }
+  const leader = at > 0 ? raw.slice(0, at) : null;
+  // The prefix is `(XEN) ` / `(dN) ` or, with its trailing space trimmed, ends the line.
+  const after = at + tag.length + 2;
+  let rest = raw.slice(raw.charCodeAt(after) === SPACE ? after + 1 : after);
   let timestamp: Timestamp | null = null;
-  const s = STAMP.exec(rest);
-  if (s) {
-    timestamp = stamp(s[1] ?? '', s[2] !== undefined);
-    rest = rest.slice(s[0].length);
+  if (rest.charCodeAt(0) === BRACKET) {
+    const s = STAMP.exec(rest);
+    if (s) {
+      timestamp = stamp(s[1] ?? '', s[2] !== undefined);
+      rest = rest.slice(s[0].length);
+    }
   }
   // Two CPUs printing at once can leave a second prefix (and stamp) at the start of the text:
   // `(XEN) (XEN) Xen version …`. The text is what follows the last of them.
-  for (let again = XEN_AGAIN.exec(rest); again; again = XEN_AGAIN.exec(rest)) {
+  while (mayRepeatPrefix(rest)) {
+    const again = XEN_AGAIN.exec(rest);
+    if (!again) break;
     rest = rest.slice(again[0].length);
-    const s2 = STAMP.exec(rest);
+    const s2 = rest.charCodeAt(0) === BRACKET ? STAMP.exec(rest) : null;
     if (s2) rest = rest.slice(s2[0].length);
   }
-  const tag = m[1] ?? 'XEN';
   if (tag !== 'XEN') {
     return { raw, kind: 'guest', leader, domain: Number(tag.slice(1)), timestamp, text: rest };
   }
-  const vpl = VPL011.exec(rest);
+  const vpl = rest.startsWith('DOM') ? VPL011.exec(rest) : null;
   if (vpl) {
     return {
       raw,
@@ -72,10 +90,46 @@ export function normaliseLine(input: string): NormLine {
   return { raw, kind: 'xen', leader, domain: null, timestamp, text: rest };
 }
 
+/** XEN_AGAIN can only match text that starts with `(` or with white space (most text starts otherwise). */
+function mayRepeatPrefix(rest: string): boolean {
+  const c = rest.charCodeAt(0);
+  return c === 0x28 || c <= 0x20 || c === 0xa0 || c >= 0x1680;
+}
+
 function stamp(text: string, millis: boolean): Timestamp {
   if (text.includes('-')) return { form: millis ? 'datems' : 'date', text, seconds: null };
   if (text.includes('.')) return { form: 'boot', text: text.trim(), seconds: Number(text) };
   return { form: 'raw', text, seconds: null };
+}
+
+/**
+ * A copy of `s` that shares no memory with the text it was cut from. A slice of a string keeps the whole
+ * string alive (V8 sliced strings), and a line is a slice of the megabyte read with it: anything kept
+ * past the line's capture (events, boot facts, the sample of other lines) is detached first, or a
+ * 200 MB log would stay in memory a few bytes at a time. Slices under 13 characters are copies already.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+const NORMS = new WeakMap<readonly string[], readonly NormLine[]>();
+
+/**
+ * Every line of an array normalised, once per array: the parsers of `*` and `w` hand the same lines to
+ * other parsers, and the section splitter has normalised them already (`remember`).
+ */
+export function normaliseAll(lines: readonly string[]): readonly NormLine[] {
+  const known = NORMS.get(lines);
+  // An array that grew since is normalised afresh.
+  if (known && known.length === lines.length) return known;
+  const norms = lines.map((l) => normaliseLine(l));
+  NORMS.set(lines, norms);
+  return norms;
+}
+
+/** `norms` are `lines` normalised, for normaliseAll. */
+export function rememberNorms(lines: readonly string[], norms: readonly NormLine[]): void {
+  if (norms.length === lines.length) NORMS.set(lines, norms);
 }
 
 /** The message texts of the hypervisor's own lines, for parsers that only read those. */

@@ -5,7 +5,7 @@
 // (xen/drivers/char/console.c dump_console_ring_key prints the header into the ring before copying it out).
 
 import { accepts, detectStart, isLastLine, isSwitchLine, type KeyStart } from './key-starts.js';
-import { normaliseLine, type NormLine } from './prefix.js';
+import { normaliseAll, normaliseLine, type NormLine } from './prefix.js';
 
 export interface Section {
   key: string;
@@ -13,6 +13,8 @@ export interface Section {
   found: KeyStart['form'];
   /** The section's lines, verbatim. */
   lines: string[];
+  /** The same lines normalised, with `keepNorms` (the parsers then read these, not normalise again). */
+  norms: NormLine[];
   /** False for a `w` whose closing header never came (its replay lines were then read as plain log). */
   complete: boolean;
 }
@@ -26,6 +28,8 @@ export type SplitItem =
 export interface SplitterOptions {
   /** A `w` replay longer than this without its closing header is given up on (the ring is bounded). */
   maxReplayLines?: number;
+  /** Keep each section's lines normalised too (Section.norms): worth it when they are parsed here. */
+  keepNorms?: boolean;
 }
 
 interface OpenReplay {
@@ -39,18 +43,23 @@ export class SectionSplitter {
   private current: { section: Section; starSub: string | null } | null = null;
   private replay: OpenReplay | null = null;
   private readonly maxReplay: number;
+  private readonly keepNorms: boolean;
 
   constructor(
     private readonly emit: (item: SplitItem) => void,
     options: SplitterOptions = {},
   ) {
     this.maxReplay = options.maxReplayLines ?? 200_000;
+    this.keepNorms = options.keepNorms ?? false;
   }
 
-  push(raw: string): void {
-    const norm = normaliseLine(raw);
+  /**
+   * The next line; `norm` when the caller has normalised it already. `canReplay` false: a `w` header
+   * here cannot meet its closing copy (see endReplay).
+   */
+  push(raw: string, norm: NormLine = normaliseLine(raw), canReplay = true): void {
     if (this.replay) this.pushReplay(raw, norm);
-    else this.pushLine(raw, norm);
+    else this.pushLine(raw, norm, canReplay);
   }
 
   /** Close whatever is open: at the end of input, or before a capture cut by markers. */
@@ -59,7 +68,7 @@ export class SectionSplitter {
     this.close();
   }
 
-  private pushLine(raw: string, norm: NormLine): void {
+  private pushLine(raw: string, norm: NormLine, canReplay: boolean): void {
     if (isSwitchLine(norm)) {
       this.close();
       this.line(raw, norm, null, false);
@@ -87,22 +96,25 @@ export class SectionSplitter {
       }
       this.close();
     }
-    if (start) this.open(start, raw, norm);
+    if (start) this.open(start, raw, norm, canReplay);
     else this.line(raw, norm, null, false);
   }
 
-  private open(start: KeyStart, raw: string, norm: NormLine): void {
+  private open(start: KeyStart, raw: string, norm: NormLine, canReplay: boolean): void {
     const star = start.form === 'star-sub';
     const section: Section = {
       key: star ? '*' : start.key,
       description: star ? null : start.description,
       found: start.form,
       lines: [],
+      norms: [],
       complete: true,
     };
     this.append(section, raw, norm);
     if (section.key === 'w' && start.form === 'header') {
       section.complete = false;
+      // Ends where it starts, as a replay that never closes would, without holding the lines after it.
+      if (!canReplay) return this.emit({ type: 'section', section });
       this.replay = { section, header: norm.text, stamp: norm.timestamp?.text ?? null, buffer: [] };
       return;
     }
@@ -130,13 +142,19 @@ export class SectionSplitter {
       this.emit({ type: 'section', section: r.section });
       return;
     }
-    // No closing header: the lines were not a replay after all, or it was cut short. Read them afresh.
+    // No closing header: the lines were not a replay after all, or it was cut short. Read them afresh —
+    // but a `w` header among them replays only if its closing copy is among them too; else it ends at
+    // once (at the end of input it could not close anyway). So no line is read a third time, and a log
+    // full of unclosed `w` headers stays linear rather than re-reading the rest of the log for each.
     this.emit({ type: 'section', section: r.section });
-    for (const { raw } of r.buffer) this.push(raw);
+    const last = new Map<string, number>();
+    r.buffer.forEach(({ norm }, i) => norm.kind === 'xen' && last.set(replayKey(norm), i));
+    r.buffer.forEach(({ raw, norm }, i) => this.push(raw, norm, (last.get(replayKey(norm)) ?? -1) > i));
   }
 
   private append(section: Section, raw: string, norm: NormLine, replay = false): void {
     section.lines.push(raw);
+    if (this.keepNorms) section.norms.push(norm);
     this.line(raw, norm, section, replay);
   }
 
@@ -152,15 +170,23 @@ export class SectionSplitter {
   }
 }
 
+/** What a `w` replay's closing copy must repeat of its header: the text and the console stamp. */
+function replayKey(n: NormLine): string {
+  return `${n.text}\n${n.timestamp?.text ?? ''}`;
+}
+
 /** The sections of a whole text at once, and the lines outside any section. */
-export function splitSections(lines: Iterable<string>): { sections: Section[]; other: string[] } {
+export function splitSections(
+  lines: readonly string[],
+  norms: readonly NormLine[] = normaliseAll(lines),
+): { sections: Section[]; other: string[] } {
   const sections: Section[] = [];
   const other: string[] = [];
   const splitter = new SectionSplitter((item) => {
     if (item.type === 'section') sections.push(item.section);
     else if (item.section === null) other.push(item.raw);
   });
-  for (const line of lines) splitter.push(line);
+  lines.forEach((line, i) => splitter.push(line, norms[i]));
   splitter.flush();
   return { sections, other };
 }

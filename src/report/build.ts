@@ -1,16 +1,14 @@
 // Builds a Report, incrementally: feed plain lines (`addLine`, sections found by the splitter) and/or
-// captures cut by markers (`addCapture`), then `finish()`. Memory holds the captures and a bounded sample
-// of the other Xen lines; the rest is scanned (platform, events, dom0) and counted, so a 200 MB log
-// streams through.
+// captures cut by markers (`addCapture`), then `finish()`. Memory holds a bounded sample of the other
+// Xen lines; the rest is scanned (platform, events, dom0) and counted. Captures are kept for finish(), or,
+// given `onCapture`, handed over as each completes and forgotten, so a 200 MB log streams through.
 
-import type { RecutSession } from '../console/captures-from-events.js';
-import type { KeyCapture } from '../console/key-runner.js';
 import { BootScanner } from '../parse/boot.js';
 import { Dom0Scanner } from '../parse/dom0-virt.js';
 import { EventScanner } from '../parse/events.js';
-import { parseKey } from '../parse/key-parsers.js';
-import { normaliseLine, type NormLine } from '../parse/prefix.js';
+import { detach, normaliseAll, rememberNorms, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
+import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft, type Finished } from './finisher.js';
 import {
   REPORT_SCHEMA,
   type Report,
@@ -23,6 +21,25 @@ import {
 const OTHER_MAX_LINES = 20_000;
 const OTHER_MAX_BYTES = 2 * 1024 * 1024;
 
+export interface BuilderOptions {
+  /**
+   * Hand each capture here as soon as it is complete (in input order) instead of keeping it: the report
+   * of finish() then has no captures. Streaming renderers write them out as they come.
+   */
+  onCapture?: (capture: ReportCapture) => void;
+  /**
+   * Descriptions come from the host's `h` list when the input has one, and it may come after the first
+   * captures: they are held back until it does, up to this many bytes of text (then they go with the
+   * description their own header gave). Default: no bound when captures are kept, 8 MiB when streamed.
+   */
+  holdBytes?: number;
+  /**
+   * Hand each capture over unparsed instead (a worker thread parses and writes it, with a
+   * CaptureFinisher of its own); finish() then takes what that finisher found.
+   */
+  onDraft?: (draft: CaptureDraft) => void;
+}
+
 /** A capture cut by markers (or by anything else that knows where a key's output begins and ends). */
 export interface CaptureInput {
   key: string;
@@ -34,11 +51,14 @@ export interface CaptureInput {
 }
 
 export class ReportBuilder {
-  private readonly splitter = new SectionSplitter((item) => this.onItem(item));
+  private readonly splitter: SectionSplitter;
   private readonly boot = new BootScanner();
   private readonly events = new EventScanner();
   private readonly dom0 = new Dom0Scanner();
   private readonly captures: ReportCapture[] = [];
+  /** Parses and describes captures here, unless they are handed over as drafts. */
+  private readonly finisher: CaptureFinisher | null;
+  private readonly onDraft: ((draft: CaptureDraft) => void) | null;
   private readonly forms = new Set<string>();
   private readonly stats: ReportStats = {
     lines: 0,
@@ -54,7 +74,18 @@ export class ReportBuilder {
   private readonly other = { lines: [] as string[], droppedLines: 0 };
   private otherBytes = 0;
 
-  constructor(private readonly source: ReportSource) {}
+  constructor(
+    /** Set before the first capture completes if it is only known then (report-input sniffs first). */
+    public source: ReportSource,
+    options: BuilderOptions = {},
+  ) {
+    const onCapture = options.onCapture ?? ((c: ReportCapture) => void this.captures.push(c));
+    const holdBytes = options.holdBytes ?? (options.onCapture ? HOLD_BYTES_STREAMING : Infinity);
+    this.onDraft = options.onDraft ?? null;
+    // Lines parsed here are read normalised from the splitter; a worker normalises its own.
+    this.splitter = new SectionSplitter((item) => this.onItem(item), { keepNorms: !this.onDraft });
+    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes);
+  }
 
   /**
    * One line of a plain log; a capture's lines go through addCapture instead. `t`, the session seconds
@@ -74,45 +105,46 @@ export class ReportBuilder {
       : input;
     this.splitter.flush();
     this.events.boundary();
-    const replay = capture.key === 'w' ? replayRange(capture.lines) : null;
-    capture.lines.forEach((raw, i) => {
+    const norms = normaliseAll(capture.lines);
+    const replay = capture.key === 'w' ? replayRange(norms) : null;
+    norms.forEach((norm, i) => {
       const inReplay = replay !== null && i > replay.header && i <= replay.end;
-      this.scan(normaliseLine(raw), inReplay, true);
+      this.scan(norm, inReplay, true);
     });
     this.events.boundary();
-    const parsed = parseKey(capture.key, capture.lines);
     const endReason = capture.endReason ?? null;
     const cut = endReason !== null && endReason !== 'quiet' && endReason !== 'no-output';
-    this.captures.push({
+    const draft: CaptureDraft = {
       key: capture.key,
       description: capture.description,
       start: capture.start,
       lines: capture.lines.length,
       text: capture.lines.join('\n'),
-      parsed,
       found: 'marker',
       end: capture.end ?? null,
       endReason,
       complete: !cut && (capture.key !== 'w' || replay !== null),
-    });
+    };
+    this.complete(draft, capture.lines);
   }
 
-  finish(): Report {
+  /**
+   * The report; `drafted` is what the finisher of drafts (onDraft) found. Its key order is the order a streaming renderer writes in (captures before the facts
+   * only known at the end), so both renderings of one input are the same text.
+   */
+  finish(drafted?: Finished): Report {
     this.splitter.flush();
-    this.fillDescriptions();
+    const { scheduler } = this.finisher?.finish() ?? drafted ?? { scheduler: null };
     const platform = this.boot.result();
-    if (platform.scheduler === null) {
-      const scheduler = schedulerFromCaptures(this.captures);
-      if (scheduler) {
-        platform.scheduler = scheduler;
-        platform.sources.scheduler = 'run-queues';
-      }
+    if (platform.scheduler === null && scheduler) {
+      platform.scheduler = scheduler;
+      platform.sources.scheduler = 'run-queues';
     }
     return {
       schema: REPORT_SCHEMA,
       source: this.source,
-      platform,
       captures: this.captures,
+      platform,
       events: this.events.finish().map((e) => ({ ...e })),
       dom0: this.dom0.result(),
       stats: { ...this.stats, timestampForms: [...this.forms].sort() },
@@ -124,11 +156,16 @@ export class ReportBuilder {
     };
   }
 
+  private complete(draft: CaptureDraft, lines: readonly string[]): void {
+    if (this.onDraft) this.onDraft(draft);
+    else this.finisher?.add(draft, lines);
+  }
+
   private onItem(item: SplitItem): void {
     if (item.type === 'section') {
-      this.captures.push(
-        fromSection(item.section, this.openSection === item.section ? this.openSectionStart : null),
-      );
+      const s = item.section;
+      rememberNorms(s.lines, s.norms);
+      this.complete(fromSection(s, this.openSection === s ? this.openSectionStart : null), s.lines);
       this.events.boundary();
       this.openSection = null;
       return;
@@ -160,34 +197,19 @@ export class ReportBuilder {
   private keepOther(raw: string): void {
     const o = this.other;
     if (o.lines.length < OTHER_MAX_LINES && this.otherBytes + raw.length < OTHER_MAX_BYTES) {
-      o.lines.push(raw);
+      o.lines.push(detach(raw));
       this.otherBytes += raw.length + 1;
     } else o.droppedLines++;
   }
-
-  /** Prefer the host's own `h` list for every capture's description. */
-  private fillDescriptions(): void {
-    const h = this.captures.find((c) => c.key === 'h' && c.parsed !== null);
-    const handlers = new Map<string, string>();
-    for (const x of (h?.parsed as { handlers?: { key: string; description: string }[] } | undefined)
-      ?.handlers ?? [])
-      handlers.set(x.key, x.description);
-    for (const c of this.captures) {
-      const fromList = handlers.get(c.key);
-      if (fromList !== undefined && (c.found !== 'marker' || c.description === null))
-        c.description = fromList;
-    }
-  }
 }
 
-function fromSection(s: Section, start: number | null): ReportCapture {
+function fromSection(s: Section, start: number | null): CaptureDraft {
   return {
     key: s.key,
     description: s.description,
     start,
     lines: s.lines.length,
     text: s.lines.join('\n'),
-    parsed: parseKey(s.key, s.lines),
     found: s.found,
     end: null,
     endReason: null,
@@ -196,98 +218,17 @@ function fromSection(s: Section, start: number | null): ReportCapture {
 }
 
 /** In a `w` capture: the header's index and the closing copy's, or null when it never came. */
-function replayRange(lines: readonly string[]): { header: number; end: number } | null {
-  const header = lines.findIndex((l) => /^'w' pressed -> /.test(normaliseLine(l).text));
+function replayRange(norms: readonly NormLine[]): { header: number; end: number } | null {
+  const header = norms.findIndex((n) => /^'w' pressed -> /.test(n.text));
   if (header < 0) return null;
-  const h = normaliseLine(lines[header] ?? '');
-  for (let i = lines.length - 1; i > header; i--) {
-    const n = normaliseLine(lines[i] ?? '');
+  const h = norms[header] as NormLine;
+  for (let i = norms.length - 1; i > header; i--) {
+    const n = norms[i] as NormLine;
     if (n.kind === 'xen' && n.text === h.text && n.timestamp?.text === h.timestamp?.text)
       return { header, end: i };
   }
   return null;
 }
 
-function schedulerFromCaptures(captures: ReportCapture[]): string | null {
-  for (const c of captures) {
-    if (c.key === 'r') {
-      const s = (c.parsed as { scheduler?: string | null } | null)?.scheduler;
-      if (s) return s;
-    }
-    if (c.key === '*') {
-      for (const part of (c.parsed as { parts?: { key: string; parsed: unknown }[] } | null)?.parts ?? []) {
-        const s = part.key === 'r' ? (part.parsed as { scheduler?: string | null } | null)?.scheduler : null;
-        if (s) return s;
-      }
-    }
-  }
-  return null;
-}
-
-/** A recording re-cut by its markers: captures in order, the lines between them read as a plain log. */
-export function reportFromRecut(recut: RecutSession, source: ReportSource): Report {
-  const builder = new ReportBuilder(source);
-  addRecut(builder, recut);
-  return builder.finish();
-}
-
-/** Feed a re-cut recording into a builder (several inputs can share one). */
-export function addRecut(builder: ReportBuilder, recut: RecutSession): void {
-  const captures = recut.captures;
-  let next = 0;
-  for (const line of recut.otherLines) {
-    // A line that started before a key's marker but ended inside it belongs to the capture already.
-    while (next < captures.length && (captures[next]?.rawStart ?? Infinity) <= line.offset) {
-      builder.addCapture(captureInput(captures[next++] as KeyCapture));
-    }
-    builder.addLine(line.text, line.t);
-  }
-  while (next < captures.length) builder.addCapture(captureInput(captures[next++] as KeyCapture));
-}
-
-/**
- * A raw log streamed beside the captures a live session cut from it: a line whose last byte falls in a
- * capture's raw range (rawStart, rawEnd] is already in that capture's text, exactly as the key runner cut it.
- */
-export class RawWithCaptures {
-  private next = 0;
-
-  constructor(
-    private readonly builder: ReportBuilder,
-    private readonly captures: readonly KeyCapture[],
-  ) {}
-
-  line(text: string, offset: number, length: number): void {
-    const end = offset + length;
-    for (let c = this.captures[this.next]; c && end > c.rawEnd; c = this.captures[this.next]) {
-      this.builder.addCapture(captureInput(c));
-      this.next++;
-    }
-    const c = this.captures[this.next];
-    if (c && end > c.rawStart) return;
-    this.builder.addLine(text);
-  }
-
-  end(): void {
-    for (let c = this.captures[this.next]; c; c = this.captures[++this.next])
-      this.builder.addCapture(captureInput(c));
-  }
-}
-
-/** Plain lines with no markers: a raw log, `xl dmesg`, a pasted mail. */
-export function reportFromLines(lines: Iterable<string>, source: ReportSource): Report {
-  const builder = new ReportBuilder(source);
-  for (const line of lines) builder.addLine(line);
-  return builder.finish();
-}
-
-export function captureInput(c: KeyCapture): CaptureInput {
-  return {
-    key: c.key,
-    description: c.description,
-    start: c.start,
-    lines: c.text === '' ? [] : c.text.split('\n'),
-    end: c.end,
-    endReason: c.endReason,
-  };
-}
+// The feeders live beside the builder; importers of build.js find them here too.
+export { addRecut, captureInput, RawWithCaptures, reportFromLines, reportFromRecut } from './feeds.js';

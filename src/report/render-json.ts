@@ -1,32 +1,73 @@
 // The JSON rendering of a Report: the contract document itself (/work/shared/report-contract.md),
-// two-space indented, ending with a newline. `renderJsonChunks` yields the same text piece by piece
-// (one capture at a time) so a report of a huge log never has to exist as one string.
+// two-space indented, ending with a newline — exactly `JSON.stringify(report, null, 2)`. It comes in
+// pieces, one array item at a time, so a report of a huge log never has to exist as one string; and
+// `JsonReportStream` writes the captures while the input is still being read (the contract fixes the
+// field names, not their order: `schema`, `source`, `captures`, then what is only known at the end).
 
-import type { Report } from './model.js';
+import { REPORT_SCHEMA, type Report, type ReportCapture, type ReportSource } from './model.js';
 
 export function renderJson(report: Report): string {
   return [...renderJsonChunks(report)].join('');
 }
 
 export function* renderJsonChunks(report: Report): Generator<string> {
-  const entries = Object.entries(report);
-  yield '{\n';
-  for (const [i, [key, value]] of entries.entries()) {
-    const comma = i < entries.length - 1 ? ',' : '';
+  yield '{';
+  let first = true;
+  for (const [key, value] of Object.entries(report)) {
+    yield `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
+    first = false;
     if (Array.isArray(value) && value.length > 0) {
-      yield `  ${JSON.stringify(key)}: [\n`;
-      for (const [j, item] of value.entries()) {
-        yield `    ${indent(JSON.stringify(item, null, 2), '    ')}${j < value.length - 1 ? ',' : ''}\n`;
-      }
-      yield `  ]${comma}\n`;
-    } else {
-      yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${comma}\n`;
-    }
+      yield '[\n';
+      for (const [j, item] of value.entries()) yield `${j > 0 ? ',\n' : ''}    ${nested(item)}`;
+      yield '\n  ]';
+    } else yield member(value);
   }
-  yield '}\n';
+  yield first ? '}\n' : '\n}\n';
 }
 
-// JSON strings hold no raw newlines, so every newline in stringified output is layout.
-function indent(json: string, by: string): string {
-  return json.replace(/\n/g, `\n${by}`);
+/**
+ * The same text as renderJsonChunks, written as the report is built: `capture` for each capture as it
+ * completes, then `end` with the finished report (whose own `captures` are not written again). The
+ * report's keys must start schema, source, captures — ReportBuilder.finish() makes them so.
+ */
+export class JsonReportStream {
+  private captures = 0;
+  private opened = false;
+
+  constructor(private readonly source: () => ReportSource) {}
+
+  capture(capture: ReportCapture): string {
+    const head = this.open();
+    return `${head}${this.captures++ > 0 ? ',' : ''}\n    ${nested(capture)}`;
+  }
+
+  *end(report: Report): Generator<string> {
+    yield this.open();
+    yield this.captures > 0 ? '\n  ]' : ']';
+    for (const [key, value] of Object.entries(report)) {
+      if (key === 'schema' || key === 'source' || key === 'captures') continue;
+      if (Array.isArray(value) && value.length > 0) {
+        yield `,\n  ${JSON.stringify(key)}: [\n`;
+        for (const [j, item] of value.entries()) yield `${j > 0 ? ',\n' : ''}    ${nested(item)}`;
+        yield '\n  ]';
+      } else yield `,\n  ${JSON.stringify(key)}: ${member(value)}`;
+    }
+    yield '\n}\n';
+  }
+
+  private open(): string {
+    if (this.opened) return '';
+    this.opened = true;
+    return `{\n  "schema": ${member(REPORT_SCHEMA)},\n  "source": ${member(this.source())},\n  "captures": [`;
+  }
+}
+
+// Indented as a member of the top-level object (depth 1) or an item of one of its arrays (depth 2):
+// stringified inside as many wrapping arrays and cut out, so no second pass re-indents a big string.
+function member(value: unknown): string {
+  return JSON.stringify([value], null, 2).slice(4, -2);
+}
+
+function nested(value: unknown): string {
+  return JSON.stringify([[value]], null, 2).slice(10, -6);
 }

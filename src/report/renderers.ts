@@ -1,8 +1,18 @@
 // Report renderers by name, so `report --format NAME` finds them and new ones (Markdown, HTML) are one
 // `registerRenderer` call away. A renderer is pure: Report in, text out (in chunks, for huge reports).
 
-import type { Report } from './model.js';
-import { renderJsonChunks } from './render-json.js';
+import type { Report, ReportCapture, ReportSource } from './model.js';
+import { renderHtmlChunks } from './render-html.js';
+import { JsonReportStream, renderJsonChunks } from './render-json.js';
+import { renderMarkdownChunks } from './render-markdown.js';
+
+/** A rendering written as the report is built: each capture as it completes, in order, then the rest. */
+export interface ReportStreamRenderer {
+  /** Text for one capture; the first call may also return what comes before the captures. */
+  capture(capture: ReportCapture): string;
+  /** The rest, from the finished report (its `captures` were all given to `capture` already). */
+  end(report: Report): Iterable<string>;
+}
 
 export interface Renderer {
   /** What `--help` says about the format. */
@@ -11,14 +21,33 @@ export interface Renderer {
   extension: string;
   /** The rendering in pieces, in order (joined, they are the whole text). */
   render(report: Report): Iterable<string>;
+  /**
+   * Optional: the same text, written while the input is read, so the report of a huge log never has to
+   * be whole in memory (`xenkeys report` uses it when present). `source` is asked before the first write.
+   */
+  stream?(source: () => ReportSource): ReportStreamRenderer;
 }
 
 const RENDERERS = new Map<string, Renderer>([
   [
     'json',
-    { description: 'the report contract, xenkeys.report/1', extension: 'json', render: renderJsonChunks },
+    {
+      description: 'the report contract, xenkeys.report/1',
+      extension: 'json',
+      render: renderJsonChunks,
+      stream: (source) => new JsonReportStream(source),
+    },
   ],
+  ['md', { description: 'GitHub-flavoured Markdown', extension: 'md', render: renderMarkdownChunks }],
+  ['html', { description: 'one self-contained HTML page', extension: 'html', render: renderHtmlChunks }],
 ]);
+
+const BUILT_IN = new Map(RENDERERS);
+
+/** Still the renderer shipped under this name (a worker thread, with only the built-ins, can run it). */
+export function isBuiltIn(name: string): boolean {
+  return BUILT_IN.has(name) && BUILT_IN.get(name) === RENDERERS.get(name);
+}
 
 export function registerRenderer(name: string, renderer: Renderer): void {
   RENDERERS.set(name, renderer);

@@ -27,9 +27,10 @@ say() { echo "xenkeys-lab: $*" >&2; }
 # Exit 3 means "not provisioned"; xen-lab.ts turns it into advice.
 fail() { echo "xenkeys-lab: $*" >&2; exit 3; }
 
-# What a boot needs, then what later lab pieces drive (OpenIPMI's simulator, ipmitool, sshd, ssh).
+# What a boot needs, then what later lab pieces drive (OpenIPMI's simulator, ipmitool, sshd, ssh,
+# and headless Chromium for test/browser).
 boot_packages=(qemu-system-x86 busybox-static cpio gzip)
-packages=("${boot_packages[@]}" socat openipmi ipmitool openssh-server openssh-client)
+packages=("${boot_packages[@]}" socat openipmi ipmitool openssh-server openssh-client chromium)
 xen_pkg=xen-hypervisor-4.17-amd64
 
 installed() { [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == "ii "* ]]; }

@@ -1,13 +1,14 @@
 // `xenkeys report FILE…`: turn recordings (.cast), raw logs, plain text or stdin (`-`) into the report
-// document (report-contract.md), rendered by a named renderer (json today), to stdout or -o OUT.
+// document (report-contract.md), rendered by a named renderer (json, md, html), to stdout or -o OUT.
 // Several files are read as one log, in order (a rotated conserver log, say).
 
 import { InvalidArgumentError } from 'commander';
-import { getRenderer, rendererNames } from '../../report/renderers.js';
+import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
-import { writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
+import { canUseWorker, startReportPipe } from '../report-pipe.js';
+import { fileOutput, streamOutput, writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
 
 interface ReportFlags {
   format: string;
@@ -24,15 +25,25 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .command('report')
     .argument('<files...>', 'recordings (.cast), raw logs, plain text (xl dmesg, a pasted log); - for stdin')
     .description('parse captured Xen console output into a structured report')
-    .option('--format <name>', `output format: ${rendererNames().join(', ')}`, formatOption, 'json')
+    .option(
+      '--format <name>',
+      `output format: ${rendererNames().join(', ')} (default: json, or what -o's extension names)`,
+      formatOption,
+    )
     .option('-o, --output <file>', 'write the report here instead of stdout')
-    .action(async (files: string[], flags: ReportFlags) => {
+    .action(async (files: string[], flags: Partial<ReportFlags>) => {
       try {
-        exit(await runReport(files, flags));
+        exit(await runReport(files, { ...flags, format: flags.format ?? formatOfFile(flags.output) }));
       } catch (error) {
         exit(reportError(error));
       }
     });
+}
+
+/** `-o r.html` means HTML: a renderer whose extension the file has, else the contract's JSON. */
+function formatOfFile(file: string | undefined): string {
+  const ext = file === undefined ? '' : (/\.([^./\\]+)$/.exec(file)?.[1]?.toLowerCase() ?? '');
+  return rendererNames().find((n) => getRenderer(n)?.extension === ext) ?? 'json';
 }
 
 export async function runReport(
@@ -42,9 +53,56 @@ export async function runReport(
 ): Promise<number> {
   const renderer = getRenderer(flags.format);
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
-  const report = await reportFromInputs(files, io.stdin ?? process.stdin);
-  const chunks = renderer.render(report);
-  if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, chunks);
-  else await writeChunksToStdout(io.stdout ?? process.stdout, chunks);
+  const stdin = io.stdin ?? process.stdin;
+  if (!renderer.stream) {
+    // Renderers that need the whole report (a summary up front, say) get it whole.
+    const chunks = renderer.render(await reportFromInputs(files, stdin));
+    if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, chunks);
+    else await writeChunksToStdout(io.stdout ?? process.stdout, chunks);
+    return EXIT.ok;
+  }
+  const toFile = flags.output !== undefined && flags.output !== '-';
+  if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
+    await reportOnTwoThreads(files, stdin, flags.output as string, flags.format);
+    return EXIT.ok;
+  }
+  const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
+  try {
+    // Captures are written as they complete and then forgotten; the rest follows at the end.
+    const start = renderer.stream.bind(renderer);
+    let stream: ReportStreamRenderer | null = null;
+    const report = await reportFromInputs(files, stdin, {
+      onCapture: (capture, source) => out.write((stream ??= start(() => source)).capture(capture)),
+      pause: () => out.flush(),
+    });
+    for (const chunk of (stream ??= start(() => report.source)).end(report)) out.write(chunk);
+    await out.close();
+  } catch (error) {
+    await out.abort();
+    throw error;
+  }
   return EXIT.ok;
+}
+
+/**
+ * Reading on this thread, parsing and writing on a worker (report-pipe.ts): a second core takes half the
+ * work of a big log. Same report, same file, as the one-thread path.
+ */
+async function reportOnTwoThreads(
+  files: readonly string[],
+  stdin: NodeJS.ReadableStream,
+  output: string,
+  format: string,
+): Promise<void> {
+  const pipe = startReportPipe({ output, format });
+  try {
+    const report = await reportFromInputs(files, stdin, {
+      drafts: { onDraft: (draft, source) => pipe.draft(draft, source), drafted: () => pipe.drafted() },
+      pause: () => pipe.pause(),
+    });
+    await pipe.end(report);
+  } catch (error) {
+    await pipe.abort();
+    throw error;
+  }
 }

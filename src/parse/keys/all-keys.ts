@@ -3,7 +3,7 @@
 // xen/common/keyhandler.c run_all_keyhandlers / run_all_nonirq_keyhandlers.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, rememberNorms, type NormLine } from '../prefix.js';
 
 export interface AllKeysPart {
   key: string;
@@ -23,9 +23,11 @@ export function parseAllKeys(
   parseKey: (key: string, lines: readonly string[]) => object | null,
 ): AllKeysParsed {
   const out: AllKeysParsed = { parts: [], unrecognised: [] };
-  let part: { key: string; description: string; lines: string[] } | null = null;
+  let part: { key: string; description: string; lines: string[]; norms: NormLine[] } | null = null;
   const close = (): void => {
     if (!part) return;
+    // The part's parser reads the lines normalised here, not normalised again.
+    rememberNorms(part.lines, part.norms);
     out.parts.push({
       key: part.key,
       description: part.description,
@@ -34,14 +36,19 @@ export function parseAllKeys(
     });
     part = null;
   };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const m = n.kind === 'xen' ? PART.exec(n.text) : null;
     if (m) {
       close();
-      part = { key: m[1] ?? '', description: m[2] ?? '', lines: [] };
-    } else if (part) (part as { lines: string[] }).lines.push(line);
-    else if (!(n.kind === 'xen' && /^'\*' pressed -> /.test(n.text))) out.unrecognised.push(line);
+      part = { key: m[1] ?? '', description: m[2] ?? '', lines: [], norms: [] };
+    } else if (part) {
+      const p = part as { lines: string[]; norms: NormLine[] };
+      p.lines.push(line);
+      p.norms.push(n);
+    } else if (!(n.kind === 'xen' && /^'\*' pressed -> /.test(n.text))) out.unrecognised.push(line);
   }
   close();
   return out;

@@ -2,7 +2,7 @@
 // read_clocks, the same in all versions.
 
 import { type ParsedBase, keyValues, num } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface Skew {
   max: number | null;
@@ -20,8 +20,10 @@ export interface ClocksParsed extends ParsedBase {
 
 export function parseClocks(lines: readonly string[]): ClocksParsed {
   const out: ClocksParsed = { stimeSkew: null, cyclesSkew: null, unrecognised: [] };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const m = n.kind === 'xen' ? /^Synced (stime|cycles) skew: (.*)$/.exec(n.text) : null;
     if (!m) {
       out.unrecognised.push(line);

@@ -3,7 +3,7 @@
 // copy-out). Source: xen/drivers/char/console.c dump_console_ring_key; failure texts per version.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 import { splitSections } from '../sections.js';
 
 export interface ConsoleRingParsed extends ParsedBase {
@@ -32,13 +32,14 @@ export function parseConsoleRing(lines: readonly string[]): ConsoleRingParsed {
     failure: null,
     unrecognised: [],
   };
-  const headerAt = lines.findIndex((l) => /^'w' pressed -> /.test(normaliseLine(l).text));
+  const norms = normaliseAll(lines);
+  const headerAt = norms.findIndex((n) => /^'w' pressed -> /.test(n.text));
   if (headerAt < 0) return { ...out, unrecognised: [...lines] };
   out.unrecognised.push(...lines.slice(0, headerAt));
-  const header = normaliseLine(lines[headerAt] ?? '');
+  const header = norms[headerAt] as NormLine;
   let end = -1;
   for (let i = lines.length - 1; i > headerAt; i--) {
-    const n = normaliseLine(lines[i] ?? '');
+    const n = norms[i] as NormLine;
     if (n.kind === 'xen' && n.text === header.text && n.timestamp?.text === header.timestamp?.text) {
       end = i;
       break;
@@ -46,8 +47,9 @@ export function parseConsoleRing(lines: readonly string[]): ConsoleRingParsed {
   }
   out.complete = end > 0;
   const replay = lines.slice(headerAt + 1, end > 0 ? end : lines.length);
+  const replayNorms = norms.slice(headerAt + 1, end > 0 ? end : lines.length);
   if (end > 0) out.unrecognised.push(...lines.slice(end + 1));
-  const failure = replay.length <= 2 ? replay.map((l) => normaliseLine(l).text).find(isFailure) : undefined;
+  const failure = replay.length <= 2 ? replayNorms.map((n) => n.text).find(isFailure) : undefined;
   if (failure !== undefined) {
     out.failure = failure;
     return out;
@@ -57,15 +59,14 @@ export function parseConsoleRing(lines: readonly string[]): ConsoleRingParsed {
   const first = replay[0];
   out.startsMidLine =
     first !== undefined &&
-    (first.trim() === '' ||
-      (normaliseLine(first).kind === 'foreign' && !/^[\s_|/\\()'.,`<>-]+$/.test(first)));
-  for (const l of replay) {
-    const stamp = normaliseLine(l).timestamp?.text;
+    (first.trim() === '' || (replayNorms[0]?.kind === 'foreign' && !/^[\s_|/\\()'.,`<>-]+$/.test(first)));
+  for (const n of replayNorms) {
+    const stamp = n.timestamp?.text;
     if (stamp === undefined) continue;
     out.firstTimestamp ??= stamp;
     out.lastTimestamp = stamp;
   }
-  out.sections = splitSections(replay).sections.map((s) => ({
+  out.sections = splitSections(replay, replayNorms).sections.map((s) => ({
     key: s.key,
     description: s.description,
     lines: s.lines.length,

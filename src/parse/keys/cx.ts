@@ -3,7 +3,7 @@
 // `active state:` / `max_cstate:` / `states:` and `C%d:` rows in a different layout).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface CxState {
   state: string;
@@ -21,8 +21,10 @@ export interface CxParsed extends ParsedBase {
 export function parseCx(lines: readonly string[]): CxParsed {
   const out: CxParsed = { maxState: null, maxSubState: null, cpus: [], unrecognised: [] };
   let cpu: CxParsed['cpus'][number] | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -4,7 +4,7 @@
 
 import type { ParsedBase } from '../common.js';
 import { ExecStateReader, type ExecState } from '../exec-state.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface VcpuDump {
   vcpu: number;
@@ -27,8 +27,10 @@ export function parseDom0Registers(lines: readonly string[]): Dom0RegistersParse
   const readers = new Map<VcpuDump, ExecStateReader>();
   const unrecognised: string[] = [];
   let current: ExecStateReader | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     if (n.kind !== 'xen') {
       unrecognised.push(line);
       continue;

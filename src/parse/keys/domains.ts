@@ -3,7 +3,7 @@
 // forms of 4.4, 4.5, 4.6–4.12 and 4.13+ with per-unit `UNIT%d affinities:` lines).
 
 import { type ParsedBase, keyValues, num, parseCpuList } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface QVcpu {
   id: number;
@@ -53,8 +53,10 @@ export function parseDomains(lines: readonly string[]): DomainsParsed {
   let vcpu: QVcpu | null = null;
   let unit: { hard: number[] | null; soft: number[] | null } | null = null;
   let section: 'info' | 'rangesets' | 'pages' | 'vcpus' | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

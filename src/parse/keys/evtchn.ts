@@ -3,7 +3,7 @@
 // selector being a 2-level bit or a FIFO `%c %-4u`; `Polling vCPUs: {…}` (≤4.11 `{%s}`).
 
 import { type ParsedBase, keyValues, num, parseCpuList } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 /** Channel states, xen/include/xen/sched.h ECS_*. */
 const STATES: Record<number, string> = {
@@ -36,8 +36,10 @@ const PORT = /^\s*(\d+) \[(\d+)\/(\d+)\/(.*?)\]: (.*)$/;
 export function parseEvtchn(lines: readonly string[]): EvtchnParsed {
   const out: EvtchnParsed = { domains: [], unrecognised: [] };
   let dom: EvtchnParsed['domains'][number] | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

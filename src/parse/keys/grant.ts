@@ -3,7 +3,7 @@
 // `grant-table for remote domain:%5d (v%d)` (4.4–4.9) / `grant-table for remote d%d (v%u)` (4.10+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface GrantParsed extends ParsedBase {
   domains: {
@@ -22,8 +22,10 @@ export interface GrantParsed extends ParsedBase {
 export function parseGrant(lines: readonly string[]): GrantParsed {
   const out: GrantParsed = { domains: [], complete: false, unrecognised: [] };
   let dom: GrantParsed['domains'][number] | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

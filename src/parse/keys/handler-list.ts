@@ -3,7 +3,7 @@
 
 import type { ParsedBase } from '../common.js';
 import { type Handler, parseHandlerLine } from '../handlers.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface HandlerListParsed extends ParsedBase {
   handlers: Handler[];
@@ -11,8 +11,10 @@ export interface HandlerListParsed extends ParsedBase {
 
 export function parseHandlerList(lines: readonly string[]): HandlerListParsed {
   const out: HandlerListParsed = { handlers: [], unrecognised: [] };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     if (n.kind === 'xen' && /^'h' pressed -> /.test(n.text)) continue;
     const h = n.kind === 'xen' ? parseHandlerLine(n.text) : null;
     if (h) out.handlers.push(h);

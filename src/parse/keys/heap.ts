@@ -2,7 +2,7 @@
 // `(now-0x%X:%08X)` 4.4–4.11, `(now = %ld)` 4.12+; unscrubbed counts 4.10+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface HeapParsed extends ParsedBase {
   zones: { node: number; zone: number; pages: number }[];
@@ -13,8 +13,10 @@ export interface HeapParsed extends ParsedBase {
 
 export function parseHeap(lines: readonly string[]): HeapParsed {
   const out: HeapParsed = { zones: [], unscrubbed: [], totalPages: 0, unrecognised: [] };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -2,7 +2,7 @@
 // xen/arch/x86/hvm/irq.c dump_irq_info (prints nothing but the header when no HVM domain exists).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface HvmIrqParsed extends ParsedBase {
   domains: { id: number; lines: string[] }[];
@@ -11,8 +11,10 @@ export interface HvmIrqParsed extends ParsedBase {
 export function parseHvmIrq(lines: readonly string[]): HvmIrqParsed {
   const out: HvmIrqParsed = { domains: [], unrecognised: [] };
   let dom: HvmIrqParsed['domains'][number] | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind === 'xen' && /^'I' pressed -> /.test(t)) continue;
     const d = n.kind === 'xen' ? /^Domain (\d+):/.exec(t) : null;

@@ -3,7 +3,7 @@
 // Stat Dest Deli Vect:`, 4.13+ ` NR Dst Msk Trg IRR Pol Stat DstM DelM Vec`).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface IoApicParsed extends ParsedBase {
   mpIrqSources: number | null;
@@ -23,8 +23,10 @@ export function parseIoApic(lines: readonly string[]): IoApicParsed {
   };
   let apic: IoApicParsed['ioApics'][number] | null = null;
   let columns: string[] | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

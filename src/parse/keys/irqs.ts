@@ -3,7 +3,7 @@
 // status=%03x aff:{…}/{…}` 4.13+) and arch/x86/io_apic.c print_IO_APIC_keyhandler via dump_irqs.
 
 import { type ParsedBase, parseCpuList } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface IrqLine {
   irq: number;
@@ -32,8 +32,10 @@ const IRQ_OLD = /^\s+IRQ:\s*(\d+) affinity:(\S+) vec:([0-9a-f]+) type=(\S+)\s+st
 export function parseIrqs(lines: readonly string[]): IrqsParsed {
   const out: IrqsParsed = { irqs: [], directVectors: [], ioApicPins: [], unrecognised: [] };
   let pinIrq: { irq: number; vector: string | null } | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

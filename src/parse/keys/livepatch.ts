@@ -2,7 +2,7 @@
 // xen/common/livepatch.c livepatch_printall.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface LivepatchParsed extends ParsedBase {
   buildId: string | null;
@@ -11,8 +11,10 @@ export interface LivepatchParsed extends ParsedBase {
 
 export function parseLivepatch(lines: readonly string[]): LivepatchParsed {
   const out: LivepatchParsed = { buildId: null, patches: [], unrecognised: [] };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind === 'xen' && /^'x' pressed - /.test(t)) continue;
     const b = n.kind === 'xen' ? /^build-id: ([0-9a-f]+)/.exec(t) : null;

@@ -2,7 +2,7 @@
 // the same in all versions; LLC colouring lines 4.20+.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface MemoryParsed extends ParsedBase {
   domHeapFreeKiB: number | null;
@@ -20,8 +20,10 @@ export function parseMemory(lines: readonly string[]): MemoryParsed {
     dmaHeapFreeKiB: null,
     unrecognised: [],
   };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

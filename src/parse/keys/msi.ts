@@ -2,7 +2,7 @@
 // xen/arch/x86/msi.c dump_msi (` %-6s%4u vec=%02x%7s%6s%3sassert%5s%7s dest=%08x mask=…`; vPCI lines).
 
 import { type ParsedBase, keyValues } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface MsiParsed extends ParsedBase {
   entries: {
@@ -17,8 +17,10 @@ export interface MsiParsed extends ParsedBase {
 
 export function parseMsi(lines: readonly string[]): MsiParsed {
   const out: MsiParsed = { entries: [], unrecognised: [] };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind === 'xen' && /^MSI information:/.test(t)) continue;
     const m = n.kind === 'xen' ? /^\s*(MSI-X|MSI|HPET|IOMMU|\?\?\?)\s+(\d+) (.*)$/.exec(t) : null;

@@ -3,7 +3,7 @@
 // `%pv: NMI[ pending][ masked]` / `… neither pending nor masked` 4.14+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface NmiParsed extends ParsedBase {
   cpus: { cpu: number; nmis: number }[];
@@ -12,8 +12,10 @@ export interface NmiParsed extends ParsedBase {
 
 export function parseNmi(lines: readonly string[]): NmiParsed {
   const out: NmiParsed = { cpus: [], vcpu: null, unrecognised: [] };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -3,7 +3,7 @@
 // domains as `%pd (total: %u):`).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface NumaParsed extends ParsedBase {
   nodes: { id: number; startPfn: number | null; sizePages: number | null; freePages: number | null }[];
@@ -22,8 +22,10 @@ const DOM_NODE = /^\s+Node (\d+): (\d+)/;
 export function parseNuma(lines: readonly string[]): NumaParsed {
   const out: NumaParsed = { nodes: [], domains: [], cpuNodes: {}, mismatches: [], unrecognised: [] };
   let dom: NumaParsed['domains'][number] | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -3,7 +3,7 @@
 // `DomIO:%x` for quarantined devices (4.17+), MSI part optional (4.16+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface PciParsed extends ParsedBase {
   devices: { sbdf: string; domain: string; node: number | null; msis: number[]; text: string }[];
@@ -14,8 +14,10 @@ const DEVICE =
 
 export function parsePci(lines: readonly string[]): PciParsed {
   const out: PciParsed = { devices: [], unrecognised: [] };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind === 'xen' && /^==== (PCI devices|segment [0-9a-f]+) ====/.test(t)) continue;
     const m = n.kind === 'xen' ? DEVICE.exec(t.trim()) : null;

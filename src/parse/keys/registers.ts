@@ -5,7 +5,7 @@
 import type { CallTraceEntry } from '../call-trace.js';
 import type { ParsedBase } from '../common.js';
 import { ExecStateReader, type ExecState } from '../exec-state.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface CpuDump {
   cpu: number;
@@ -36,8 +36,10 @@ export function parseRegisters(lines: readonly string[]): RegistersParsed {
   >();
   const unrecognised: string[] = [];
   let current: ExecStateReader | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     if (n.kind !== 'xen') {
       unrecognised.push(line);
       continue;

@@ -3,7 +3,7 @@
 // common/schedule.c / common/sched/core.c, and each scheduler's dump hooks (credit, credit2, null, rtds).
 
 import { type ParsedBase, parseCpuList } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 import { type SchedUnit, isUnitContinuation, mergeContinuation, parseUnit } from './runq-units.js';
 
 export interface RunqCpu {
@@ -75,8 +75,11 @@ export function parseRunq(lines: readonly string[]): RunqParsed {
   };
   const list = (name: string): (SchedUnit | string)[] => (out.lists[name] ??= []);
 
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);
       continue;

@@ -2,7 +2,7 @@
 // Source: xen/arch/x86/time.c dump_softtsc.
 
 import { type ParsedBase, keyValues } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface SoftTscParsed extends ParsedBase {
   /** The first line, e.g. "TSC not marked as either constant or reliable, warp=0 (count=1)". */
@@ -22,8 +22,10 @@ export function parseSoftTsc(lines: readonly string[]): SoftTscParsed {
     noEmulatedTsc: false,
     unrecognised: [],
   };
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -2,7 +2,7 @@
 // `  ex=%12ldus timer=%p cb=%ps(%p)` in all versions (expiry relative to now, may be negative).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface TimersParsed extends ParsedBase {
   cpus: {
@@ -14,8 +14,10 @@ export interface TimersParsed extends ParsedBase {
 export function parseTimers(lines: readonly string[]): TimersParsed {
   const out: TimersParsed = { cpus: [], unrecognised: [] };
   let cpu: TimersParsed['cpus'][number] | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

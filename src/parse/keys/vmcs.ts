@@ -3,7 +3,7 @@
 // xen/arch/x86/hvm/vmx/vmcs.c vmcs_dump, xen/arch/x86/hvm/svm/vmcb.c vmcb_dump.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseLine } from '../prefix.js';
+import { normaliseAll, type NormLine } from '../prefix.js';
 
 export interface VmcsParsed extends ParsedBase {
   kind: 'vmcs' | 'vmcb' | null;
@@ -15,8 +15,10 @@ export function parseVmcs(lines: readonly string[]): VmcsParsed {
   const out: VmcsParsed = { kind: null, domains: [], complete: false, unrecognised: [] };
   let dom: VmcsParsed['domains'][number] | null = null;
   let vcpu: { id: number; lines: string[] } | null = null;
-  for (const line of lines) {
-    const n = normaliseLine(line);
+  const norms = normaliseAll(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const n = norms[i] as NormLine;
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

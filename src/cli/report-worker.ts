@@ -1,0 +1,79 @@
+// The worker thread of `xenkeys report -o FILE` (report-pipe.ts starts it): it parses the captures the
+// reading thread cuts, describes them (finisher.ts), renders them and writes the file, while the reading
+// thread reads on — the parsers and the JSON are half the work, and a second core takes them. Messages
+// are handled one at a time, in order.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft } from '../report/finisher.js';
+import type { Report, ReportSource } from '../report/model.js';
+import { getRenderer, type ReportStreamRenderer } from '../report/renderers.js';
+import { fileOutput } from './report-output.js';
+
+export interface WorkerInit {
+  output: string;
+  format: string;
+}
+
+export type ToWorker =
+  | { type: 'drafts'; drafts: CaptureDraft[]; source: ReportSource; bytes: number }
+  | { type: 'finish' }
+  | { type: 'end'; report: Report }
+  | { type: 'abort' };
+
+export type FromWorker =
+  | { type: 'ack'; bytes: number }
+  | { type: 'finished'; scheduler: string | null }
+  | { type: 'closed' }
+  | { type: 'error'; message: string; stack: string | null };
+
+async function run(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('report-worker runs as a worker thread');
+  const { output, format } = workerData as WorkerInit;
+  const renderer = getRenderer(format);
+  if (!renderer?.stream) throw new Error(`format ${format} cannot stream`);
+  const start = renderer.stream.bind(renderer);
+  const out = await fileOutput(output);
+  let source: ReportSource = { kind: 'log', name: null };
+  let stream: ReportStreamRenderer | null = null;
+  const finisher = new CaptureFinisher(
+    (capture) => out.write((stream ??= start(() => source)).capture(capture)),
+    HOLD_BYTES_STREAMING,
+  );
+  const send = (message: FromWorker): void => port.postMessage(message);
+  const handle = async (m: ToWorker): Promise<void> => {
+    if (m.type === 'drafts') {
+      source = m.source;
+      for (const draft of m.drafts) finisher.add(draft);
+      await out.flush();
+      send({ type: 'ack', bytes: m.bytes });
+    } else if (m.type === 'finish') {
+      send({ type: 'finished', ...finisher.finish() });
+    } else if (m.type === 'end') {
+      for (const chunk of (stream ??= start(() => m.report.source)).end(m.report)) out.write(chunk);
+      await out.close();
+      send({ type: 'closed' });
+    } else {
+      await out.abort();
+      send({ type: 'closed' });
+    }
+  };
+  let queue = Promise.resolve();
+  let failed = false;
+  port.on('message', (m: ToWorker) => {
+    queue = queue
+      .then(() => (failed ? undefined : handle(m)))
+      .catch(async (error: unknown) => {
+        // The first failure ends the report: its temp file goes, and the reader is told why.
+        failed = true;
+        await out.abort().catch(() => undefined);
+        const e = error instanceof Error ? error : new Error(String(error));
+        send({ type: 'error', message: e.message, stack: e.stack ?? null });
+      });
+  });
+}
+
+run().catch((error: unknown) => {
+  const e = error instanceof Error ? error : new Error(String(error));
+  parentPort?.postMessage({ type: 'error', message: e.message, stack: e.stack ?? null } satisfies FromWorker);
+});

@@ -1,0 +1,109 @@
+// The last steps of a capture, once its lines are known: parse them (key-parsers.ts), name the key from
+// the host's own `h` list, note the scheduler an `r` names, and hand the capture on — in input order.
+// Separate from the builder so the parsing can run on another thread (cli/report-worker.ts) while the
+// builder reads on; both sides use this same code, so the report is the same either way.
+
+import { parseKey } from '../parse/key-parsers.js';
+import { detach } from '../parse/prefix.js';
+import type { ReportCapture } from './model.js';
+
+/** Streamed captures wait this long (bytes of text) for the host's `h` list, which names their keys. */
+export const HOLD_BYTES_STREAMING = 8 * 1024 * 1024;
+
+/** A capture before parsing: everything the report says about it but `parsed`. */
+export type CaptureDraft = Omit<ReportCapture, 'parsed'>;
+
+export interface Finished {
+  /** The scheduler the first `r` (or `*`'s `r` part) names, for a log without the boot lines. */
+  scheduler: string | null;
+}
+
+export class CaptureFinisher {
+  /** Captures waiting for the `h` list, and their text's size. */
+  private held: ReportCapture[] = [];
+  private heldBytes = 0;
+  private holding = true;
+  /** key → description from the first `h` list; null until one is seen. */
+  private handlers: Map<string, string> | null = null;
+  private scheduler: string | null = null;
+
+  /**
+   * `holdBytes`: descriptions come from the host's `h` list when the input has one, and it may come
+   * after the first captures. Those are held back until it does, up to this many bytes of text; past
+   * that they go on with the description their own header gave, and so does what follows until a list.
+   */
+  constructor(
+    private readonly onCapture: (capture: ReportCapture) => void,
+    private readonly holdBytes = Infinity,
+  ) {}
+
+  /** A capture is complete. `lines` are its text's lines, when the caller still has them. */
+  add(draft: CaptureDraft, lines?: readonly string[]): void {
+    const parsed = parseKey(draft.key, lines ?? textLines(draft));
+    // The contract's fields first, in its order; then the extras.
+    const capture: ReportCapture = {
+      key: draft.key,
+      description: draft.description,
+      start: draft.start,
+      lines: draft.lines,
+      text: draft.text,
+      parsed,
+      found: draft.found,
+      end: draft.end,
+      endReason: draft.endReason,
+      complete: draft.complete,
+    };
+    this.scheduler ??= schedulerOf(capture);
+    if (this.handlers === null && capture.key === 'h' && parsed !== null) {
+      this.handlers = new Map();
+      for (const x of (parsed as { handlers?: { key: string; description: string }[] }).handlers ?? [])
+        this.handlers.set(x.key, detach(x.description));
+    }
+    this.held.push(capture);
+    if (this.handlers === null && this.holding) {
+      this.heldBytes += capture.text.length;
+      if (this.heldBytes <= this.holdBytes) return;
+      this.holding = false;
+    }
+    this.release();
+  }
+
+  /** End of input: whatever is still held goes on as it is. */
+  finish(): Finished {
+    this.release();
+    return { scheduler: this.scheduler };
+  }
+
+  /** Hand the held captures on, with descriptions from the host's own `h` list where it has the key. */
+  private release(): void {
+    const out = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const c of out) {
+      const fromList = this.handlers?.get(c.key);
+      if (fromList !== undefined && (c.found !== 'marker' || c.description === null))
+        c.description = fromList;
+      this.onCapture(c);
+    }
+  }
+}
+
+/** The lines of a capture's text again (lines hold no \n; one empty line is text '' with lines 1). */
+export function textLines(draft: Pick<CaptureDraft, 'lines' | 'text'>): string[] {
+  return draft.lines === 0 ? [] : draft.text.split('\n');
+}
+
+/** The scheduler a capture names: an `r`, or the `r` part of a `*`. */
+function schedulerOf(c: ReportCapture): string | null {
+  const fromRunq = (parsed: unknown): string | null =>
+    (parsed as { scheduler?: string | null } | null)?.scheduler || null;
+  let s: string | null = null;
+  if (c.key === 'r') s = fromRunq(c.parsed);
+  else if (c.key === '*') {
+    for (const part of (c.parsed as { parts?: { key: string; parsed: unknown }[] } | null)?.parts ?? []) {
+      s = part.key === 'r' ? fromRunq(part.parsed) : null;
+      if (s) break;
+    }
+  }
+  return s ? detach(s) : null;
+}

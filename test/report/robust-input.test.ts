@@ -1,0 +1,127 @@
+// Whatever bytes arrive — noise, a console at the wrong baud rate, invalid UTF-8, a line of megabytes —
+// the report path neither throws nor loses a Xen line, and ByteLines cuts exactly the lines LineSplitter
+// (the live path's reference) cuts, with the same byte offsets, however the bytes are chunked.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/console/line-splitter.js';
+import { ByteLines } from '../../src/report/byte-lines.js';
+import { allRecordings, expectSound, referenceLines, streamedReport } from './robust-helpers.js';
+
+const REAL = allRecordings();
+
+/** Real console output, garbled the ways a wrong baud rate or a noisy line garbles it. */
+const garbled = fc
+  .record({
+    from: fc.nat(REAL.length - 1),
+    length: fc.integer({ min: 0, max: 6000 }),
+    flips: fc.array(fc.tuple(fc.nat(), fc.nat(7)), { maxLength: 60 }),
+    runs: fc.array(
+      fc.tuple(fc.nat(), fc.constantFrom(0x00, 0xff, 0x0d, 0x0a, 0x1b), fc.integer({ min: 1, max: 300 })),
+      { maxLength: 6 },
+    ),
+  })
+  .map(({ from, length, flips, runs }) => {
+    const bytes = Array.from(REAL.subarray(from, from + length));
+    for (const [at, bit] of flips) if (bytes.length > 0) bytes[at % bytes.length]! ^= 1 << bit;
+    for (const [at, byte, n] of runs)
+      bytes.splice(at % (bytes.length + 1), 0, ...Array<number>(n).fill(byte));
+    return new Uint8Array(bytes);
+  });
+
+/** Bytes cut into chunks at arbitrary points. */
+function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (const c of [...at, bytes.length]) {
+    out.push(bytes.subarray(from, c));
+    from = c;
+  }
+  return out;
+}
+
+function byteLines(chunks: Uint8Array[]): [string, number, number][] {
+  const out: [string, number, number][] = [];
+  const lines = new ByteLines((text, offset, length) => out.push([text, offset, length]));
+  for (const c of chunks) lines.push(c);
+  lines.end();
+  return out;
+}
+
+function splitterLines(chunks: Uint8Array[]): [string, number, number][] {
+  const splitter = new LineSplitter();
+  const out: [string, number, number][] = [];
+  let offset = 0;
+  for (const c of chunks) {
+    for (const l of splitter.push(c, 0, offset)) out.push([l.text, l.offset, l.length]);
+    offset += c.length;
+  }
+  const tail = splitter.flush(0);
+  if (tail) out.push([tail.text, tail.offset, tail.length]);
+  return out;
+}
+
+const anyBytes = fc.oneof(
+  fc.uint8Array({ maxLength: 3000 }),
+  garbled,
+  // Text with the characters that matter to the splitter: CR, LF, ESC, 0x9b, a BOM, multi-byte UTF-8.
+  fc
+    .array(fc.constantFrom('\r', '\n', '\r\n', '\x1b[6n', '\x9b', '\ufeff', 'é', '€', '😀', '(XEN) ', 'ab'), {
+      maxLength: 200,
+    })
+    .map((parts) => new TextEncoder().encode(parts.join(''))),
+);
+
+describe('ByteLines', () => {
+  it('cuts the same lines, offsets and lengths as LineSplitter, whatever the chunking', () => {
+    fc.assert(
+      fc.property(anyBytes, fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
+        const chunks = chunked(bytes, cuts);
+        expect(byteLines(chunks)).toEqual(splitterLines(chunks));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('agrees with LineSplitter on every recording, chunked small and large', () => {
+    for (const size of [1, 7, 4096, 1 << 20]) {
+      const chunks = chunked(REAL.subarray(0, size === 1 ? 20_000 : REAL.length), [
+        ...Array.from({ length: 64 }, (_, i) => i * size),
+      ]);
+      expect(byteLines(chunks)).toEqual(splitterLines(chunks));
+    }
+  });
+
+  it('drops a BOM only at the very start, as the decoder does', () => {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+    const text = new TextEncoder().encode('(XEN) a\r\n\ufeff(XEN) b\n');
+    const bytes = new Uint8Array([...bom, ...text]);
+    expect(byteLines([bytes]).map((l) => l[0])).toEqual(['(XEN) a', '\ufeff(XEN) b']);
+    expect(byteLines(chunked(bytes, [1, 2, 5]))).toEqual(splitterLines(chunked(bytes, [1, 2, 5])));
+  });
+});
+
+describe('the report of any input', () => {
+  it('is valid JSON, honours the contract and keeps every Xen line (random, garbled, invalid UTF-8)', () => {
+    fc.assert(
+      fc.property(anyBytes, fc.integer({ min: 1, max: 5000 }), (bytes, chunk) => {
+        expectSound(streamedReport(bytes, chunk), referenceLines(bytes));
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  it('survives a single 10 MB line, with and without a prefix, and truncated lines around it', () => {
+    const huge = 'x'.repeat(10 * 1024 * 1024);
+    const text = `(XEN) 'q' pressed -> dumping domain info (now = 1)\r\n(XEN) ${huge}\r\n${huge}\r\n(XEN) Gen`;
+    const bytes = new TextEncoder().encode(text);
+    const started = performance.now();
+    const report = streamedReport(bytes, 1 << 20);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expectSound(report, referenceLines(bytes));
+    expect((report['captures'] as { key: string; lines: number }[]).map((c) => [c.key, c.lines])).toEqual([
+      ['q', 4],
+    ]);
+  });
+});
