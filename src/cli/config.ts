@@ -5,8 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node } from 'yaml';
 import { XenkeysError } from '../core/errors.js';
+
+// The YAML parser is loaded only when a config file is actually read (a named target).
+const require = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlModule ??= require('yaml') as typeof import('yaml'));
 
 export type ConfigScalar = string | number | boolean;
 
@@ -50,8 +56,8 @@ export function loadConfig(file: string): XenkeysConfig | undefined {
 }
 
 export function parseConfig(text: string, file: string): XenkeysConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const lineOf = (node: Node | null | undefined): number =>
     node?.range ? lines.linePos(node.range[0]).line : 1;
   const fail = (line: number, message: string, hint?: string): never => {
@@ -64,22 +70,22 @@ export function parseConfig(text: string, file: string): XenkeysConfig {
 
   const targets = new Map<string, TargetConfig>();
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return { file, targets };
-  if (!isMap(root)) return fail(lineOf(root), 'the file should be a map with a `targets:` key');
+  if (root === null || (yaml().isScalar(root) && root.value === null)) return { file, targets };
+  if (!yaml().isMap(root)) return fail(lineOf(root), 'the file should be a map with a `targets:` key');
   for (const pair of root.items) {
     const key = pair.key as Node;
-    if (!isScalar(key) || key.value !== 'targets') {
+    if (!yaml().isScalar(key) || key.value !== 'targets') {
       fail(
         lineOf(key),
-        `unknown key ${JSON.stringify(isScalar(key) ? key.value : String(key))}`,
+        `unknown key ${JSON.stringify(yaml().isScalar(key) ? key.value : String(key))}`,
         'The only top-level key is `targets:`.',
       );
     }
     const list = pair.value as Node | null;
-    if (list === null || (isScalar(list) && list.value === null)) continue;
-    if (!isMap(list)) fail(lineOf(list), '`targets:` should map names to their settings');
+    if (list === null || (yaml().isScalar(list) && list.value === null)) continue;
+    if (!yaml().isMap(list)) fail(lineOf(list), '`targets:` should map names to their settings');
     for (const entry of (list as unknown as { items: { key: Node; value: Node | null }[] }).items) {
-      const name = isScalar(entry.key) ? String(entry.key.value) : '';
+      const name = yaml().isScalar(entry.key) ? String(entry.key.value) : '';
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
         fail(
           lineOf(entry.key),
@@ -101,11 +107,11 @@ function parseTarget(
   fail: (line: number, message: string, hint?: string) => never,
 ): TargetConfig {
   const values = new Map<string, ConfigValue>();
-  if (node === null || !isMap(node))
+  if (node === null || !yaml().isMap(node))
     return fail(lineOf(node ?? keyNode), `target ${name} should be a map of settings`);
   for (const pair of node.items) {
     const keyItem = pair.key as Node;
-    const key = isScalar(keyItem) ? String(keyItem.value) : '';
+    const key = yaml().isScalar(keyItem) ? String(keyItem.value) : '';
     const line = lineOf(keyItem);
     if (SECRET_KEY.test(key)) {
       // The value is never echoed: it may be a real password.
@@ -117,7 +123,7 @@ function parseTarget(
     }
     const valueNode = pair.value as Node | null;
     const scalar = (n: Node | null): ConfigScalar => {
-      const v = n && isScalar(n) ? n.value : undefined;
+      const v = n && yaml().isScalar(n) ? n.value : undefined;
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
       return fail(
         lineOf(n ?? keyItem),
@@ -125,7 +131,9 @@ function parseTarget(
       );
     };
     const value =
-      valueNode && isSeq(valueNode) ? valueNode.items.map((item) => scalar(item as Node)) : scalar(valueNode);
+      valueNode && yaml().isSeq(valueNode)
+        ? valueNode.items.map((item) => scalar(item as Node))
+        : scalar(valueNode);
     values.set(key, { value, line });
   }
   return { name, line: lineOf(keyNode), values };

@@ -8,7 +8,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Clock } from '../core/clock.js';
 import { XenkeysError } from '../core/errors.js';
 import type { IpmiInterface, IpmiPrivilege } from '../transports/ipmi-command.js';
-import { IpmiTransport, type IpmiPasswordSource } from '../transports/ipmi.js';
+import type { IpmiPasswordSource } from '../transports/ipmi.js';
 import { ttyPrompt, type SecretPrompt } from '../transports/secret-prompt.js';
 import type { Transport } from '../transports/transport.js';
 
@@ -96,8 +96,10 @@ export function addIpmiFlags(command: Command): Command {
   return command;
 }
 
-export function createIpmiTransport(flags: IpmiFlags, clock: Clock): Transport {
+export async function createIpmiTransport(flags: IpmiFlags, clock: Clock): Promise<Transport> {
   const host = flags.ipmi!;
+  const password = passwordSource(flags, `IPMI password for ${flags.user ? `${flags.user}@` : ''}${host}: `);
+  const { IpmiTransport } = await import('../transports/ipmi.js');
   return new IpmiTransport({
     host,
     ...(flags.port !== undefined ? { port: flags.port } : {}),
@@ -105,7 +107,7 @@ export function createIpmiTransport(flags: IpmiFlags, clock: Clock): Transport {
     ...(flags.cipher !== undefined ? { cipherSuite: flags.cipher } : {}),
     ...(flags.privilege !== undefined ? { privilege: flags.privilege } : {}),
     interface: flags.interface ?? 'lanplus',
-    password: passwordSource(flags, `IPMI password for ${flags.user ? `${flags.user}@` : ''}${host}: `),
+    password,
     force: Boolean(flags.force),
     clock,
   });

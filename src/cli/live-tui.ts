@@ -36,15 +36,13 @@ export interface LiveTuiOptions {
   reportView?: ReportViewBuilder;
 }
 
-/** Is this process on a terminal both ways (the TUI needs one)? */
-export function onTerminal(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
-}
-
-export async function runLiveTui(makeTransport: () => Transport, options: LiveTuiOptions): Promise<number> {
+export async function runLiveTui(
+  makeTransport: () => Transport | Promise<Transport>,
+  options: LiveTuiOptions,
+): Promise<number> {
   const prefix = parsePrefixOption(options.prefix, options.conswitch);
   const clock = systemClock;
-  const transport = new ReconnectingTransport(makeTransport(), options.reconnect, clock);
+  const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const outDir = path.resolve(options.out ?? defaultOutDir());
   await mkdir(outDir, { recursive: true });
   const console = new XenConsole(transport, { clock, conswitch: options.conswitch });

@@ -1,7 +1,7 @@
 // Progress on stderr: a spinner (ora) when stderr is a terminal, plain lines with --progress when
 // it is not (logs, tests), nothing otherwise. Warnings and failures always go to stderr.
 
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import pc from 'picocolors';
 
 export interface Progress {
@@ -15,12 +15,12 @@ export interface Progress {
 
 export type ProgressMode = 'auto' | 'always' | 'never';
 
-export function createProgress(
+export async function createProgress(
   mode: ProgressMode = 'auto',
   stream: NodeJS.WriteStream = process.stderr,
-): Progress {
+): Promise<Progress> {
   const tty = Boolean(stream.isTTY);
-  if (tty && mode !== 'never') return spinnerProgress(stream);
+  if (tty && mode !== 'never') return spinnerProgress(stream, (await import('ora')).default);
   const plain = mode === 'always';
   const line = (text: string): void => void stream.write(`xenkeys: ${text}\n`);
   return {
@@ -33,7 +33,7 @@ export function createProgress(
   };
 }
 
-function spinnerProgress(stream: NodeJS.WriteStream): Progress {
+function spinnerProgress(stream: NodeJS.WriteStream, ora: typeof import('ora').default): Progress {
   let spinner: Ora | null = null;
   const ensure = (): Ora => (spinner ??= ora({ stream, discardStdin: false }));
   return {

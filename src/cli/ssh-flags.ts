@@ -5,7 +5,6 @@
 import { Command, Option } from 'commander';
 import type { Clock } from '../core/clock.js';
 import { XenkeysError } from '../core/errors.js';
-import { SshTransport } from '../transports/ssh.js';
 import { bmcCommand } from '../transports/ssh-target.js';
 import type { Transport } from '../transports/transport.js';
 
@@ -42,11 +41,12 @@ export function addSshFlags(command: Command): Command {
     .option('--ssh-command <command>', 'run this on the SSH server to reach the console (default: a shell)');
 }
 
-export function createSshTransport(flags: SshFlags, _clock: Clock): Transport {
+export async function createSshTransport(flags: SshFlags, _clock: Clock): Promise<Transport> {
   if (flags.bmc !== undefined && flags.sshCommand !== undefined) {
     throw new XenkeysError('usage', 'give --bmc or --ssh-command, not both');
   }
   const command = flags.bmc !== undefined ? bmcCommand(flags.bmc) : flags.sshCommand;
+  const { SshTransport } = await import('../transports/ssh.js');
   return new SshTransport({
     address: flags.ssh!,
     ...(command !== undefined ? { command } : {}),

@@ -4,9 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Clock } from '../core/clock.js';
 import { XenkeysError } from '../core/errors.js';
-import { SerialTransport, type FlowControl, type Parity, type StopBits } from '../transports/serial.js';
-import { SpawnTransport } from '../transports/spawn.js';
-import { parseHostPort, TcpTransport } from '../transports/tcp.js';
+import type { FlowControl, Parity, StopBits } from '../transports/serial.js';
 import type { Transport } from '../transports/transport.js';
 import { addIpmiFlags, createIpmiTransport, type IpmiFlags } from './ipmi-flags.js';
 import { addSshFlags, createSshTransport, type SshFlags } from './ssh-flags.js';
@@ -94,8 +92,11 @@ export function withTarget<F extends TransportFlags>(
 /** Settings of the host rather than the connection that a target may also hold. */
 const TARGET_EXTRAS = ['--conswitch'];
 
-/** Build the transport the flags describe, or explain what is missing. */
-export function createTransport(flags: TransportFlags, clock: Clock): Transport {
+/**
+ * Build the transport the flags describe, or explain what is missing. Each medium's module (and its
+ * native library: serialport, node-pty, ssh2) is loaded only when that medium is used.
+ */
+export async function createTransport(flags: TransportFlags, clock: Clock): Promise<Transport> {
   const chosen = [
     flags.serial && '--serial',
     flags.tcp && '--tcp',
@@ -112,6 +113,7 @@ export function createTransport(flags: TransportFlags, clock: Clock): Transport 
   if (flags.ipmi) return createIpmiTransport(flags, clock);
   if (flags.ssh) return createSshTransport(flags, clock);
   if (flags.serial) {
+    const { SerialTransport } = await import('../transports/serial.js');
     return new SerialTransport({
       path: flags.serial,
       baudRate: flags.baud,
@@ -122,6 +124,7 @@ export function createTransport(flags: TransportFlags, clock: Clock): Transport 
     });
   }
   if (flags.tcp) {
+    const { parseHostPort, TcpTransport } = await import('../transports/tcp.js');
     try {
       parseHostPort(flags.tcp);
     } catch (error) {
@@ -131,5 +134,6 @@ export function createTransport(flags: TransportFlags, clock: Clock): Transport 
     }
     return new TcpTransport({ address: flags.tcp });
   }
+  const { SpawnTransport } = await import('../transports/spawn.js');
   return new SpawnTransport({ command: flags.spawn! });
 }

@@ -95,11 +95,11 @@ describe('named targets', () => {
     const flags = await resolve('db07', '--tcp', '127.0.0.1:7000');
     expect(flags.tcp).toBe('127.0.0.1:7000');
     expect(flags.ssh).toBeUndefined();
-    expect(createTransport(flags, systemClock).description).toBe('tcp 127.0.0.1:7000');
+    expect((await createTransport(flags, systemClock)).description).toBe('tcp 127.0.0.1:7000');
   });
 
   it('make the transport the target describes', async () => {
-    const t = createTransport(await resolve('db07'), systemClock);
+    const t = await createTransport(await resolve('db07'), systemClock);
     expect(t.kind).toBe('ssh');
     expect(t.description).toBe('ssh admin@db07-bmc.example.net "console com2"');
   });

@@ -41,5 +41,26 @@ export function expectHqrd(dir: string, cpus: number): void {
 export function expectLossless(dir: string, qemuLog: Buffer): void {
   const raw = readFileSync(path.join(dir, 'session.raw'));
   expect(raw.length).toBeGreaterThan(0);
-  expect(qemuLog.indexOf(raw)).toBeGreaterThanOrEqual(0);
+  if (qemuLog.indexOf(raw) >= 0) return;
+  expect.fail(divergence(raw, qemuLog));
+}
+
+/** Where the raw log stops matching the wire, and how: enough to tell a lost byte from an added one. */
+function divergence(raw: Buffer, wire: Buffer): string {
+  // The longest prefix of the raw log found on the wire, by doubling then bisecting.
+  let good = 0;
+  let step = 64;
+  while (good + step <= raw.length && wire.indexOf(raw.subarray(0, good + step)) >= 0) {
+    good += step;
+    step *= 2;
+  }
+  for (; step >= 1; step = Math.floor(step / 2)) {
+    if (good + step <= raw.length && wire.indexOf(raw.subarray(0, good + step)) >= 0) good += step;
+  }
+  const at = wire.indexOf(raw.subarray(0, good)) + good;
+  const show = (b: Buffer): string => JSON.stringify(b.toString('latin1'));
+  return (
+    `session.raw (${raw.length} bytes) is not a piece of the wire: the first ${good} bytes match, then\n` +
+    `  raw : ${show(raw.subarray(good, good + 80))}\n  wire: ${show(wire.subarray(at, at + 80))}`
+  );
 }

@@ -127,10 +127,10 @@ describe('SshTransport console', () => {
       [{}, undefined],
     ];
     for (const [flags, command] of cases) {
-      const t = createSshTransport(
+      const t = (await createSshTransport(
         { ssh: `root@127.0.0.1:${server.port}`, identity: [keyFile], knownHosts: [knownHosts], ...flags },
         systemClock,
-      ) as SshTransport;
+      )) as SshTransport;
       transports.push(t);
       await t.open();
       const session = await server.nextSession();

@@ -50,7 +50,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
     async (target: string | undefined, flags: TransportFlags & CaptureFlags) => {
       const all = withTarget(flags, target, command);
       const result = await runCapture(() => createTransport(all, systemClock), captureOptionsFrom(all), {
-        progress: createProgress(progressModeFrom(all)),
+        progress: await createProgress(progressModeFrom(all)),
       });
       if (result.error) reportError(result.error);
       exit(result.exitCode);
@@ -106,12 +106,12 @@ export interface CaptureResult {
 }
 
 export async function runCapture(
-  makeTransport: () => Transport,
+  makeTransport: () => Transport | Promise<Transport>,
   options: CaptureOptions,
   deps: CaptureDeps = {},
 ): Promise<CaptureResult> {
   const clock = deps.clock ?? systemClock;
-  const progress = deps.progress ?? createProgress();
+  const progress = deps.progress ?? (await createProgress());
   const stdout = deps.stdout ?? process.stdout;
 
   // 1. Plan the keys and refuse the unambiguously dangerous ones before touching the host.
@@ -125,7 +125,7 @@ export async function runCapture(
   }
 
   // 2. The transport (usage errors surface here), the output folder and the recorders.
-  const transport = new ReconnectingTransport(makeTransport(), options.reconnect, clock);
+  const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const outDir = path.resolve(options.out ?? defaultOutDir(clock));
   await mkdir(outDir, { recursive: true });
   const console = new XenConsole(transport, { clock, conswitch: options.conswitch });

@@ -6,7 +6,7 @@ import { systemClock } from '../../core/clock.js';
 import { XenkeysError } from '../../core/errors.js';
 import { DEFAULT_CAPTURE } from './capture.js';
 import type { CommandContext } from '../command-context.js';
-import { onTerminal, runLiveTui } from '../live-tui.js';
+import { onTerminal } from '../terminal.js';
 import {
   addTransportFlags,
   createTransport,
@@ -72,6 +72,8 @@ export function register({ program, exit, reportError }: CommandContext): void {
           });
         }
         const all = withTarget(flags, target, command);
+        // The UI libraries (blessed, xterm) load only now that a UI is wanted.
+        const { runLiveTui } = await import('../live-tui.js');
         exit(
           await runLiveTui(() => createTransport(all, systemClock), {
             prefix: all.prefix,

@@ -15,8 +15,7 @@ import { bundledRecording } from '../paths.js';
 import { runCapture, type CaptureOptions, type CaptureResult } from './capture.js';
 import { addCaptureFlags, captureOptionsFrom, type CaptureFlags } from '../capture-flags.js';
 import type { CommandContext } from '../command-context.js';
-import { runDemoTui } from '../demo-tui.js';
-import { onTerminal } from '../live-tui.js';
+import { onTerminal } from '../terminal.js';
 
 export function register({ program, exit, reportError }: CommandContext): void {
   const command = program
@@ -33,7 +32,9 @@ export function register({ program, exit, reportError }: CommandContext): void {
         if (flags.tui && onTerminal()) {
           try {
             exit(
-              await runDemoTui(
+              await (
+                await import('../demo-tui.js')
+              ).runDemoTui(
                 captureOptionsFrom(flags),
                 flags.prefix,
                 flags.recording ?? bundledRecording(DEMO_RECORDING),

@@ -10,10 +10,9 @@ import type { SessionEvent } from '../../core/session-event.js';
 import { readRecording, type Recording } from '../../record/session-reader.js';
 import { parsePrefix } from '../../tui/keymap.js';
 import { ReplayPlayer } from '../../tui/replay-player.js';
-import { ReplaySession } from '../../tui/replay-session.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
-import { onTerminal } from '../live-tui.js';
+import { onTerminal } from '../terminal.js';
 
 interface ReplayFlags {
   tui: boolean;
@@ -72,6 +71,7 @@ export async function runReplay(file: string, flags: ReplayFlags): Promise<numbe
     throw new XenkeysError('usage', (error as Error).message);
   }
   const title = typeof recording.header?.title === 'string' ? recording.header.title : undefined;
+  const { ReplaySession } = await import('../../tui/replay-session.js');
   const session = new ReplaySession({
     events: recording.events,
     name: path.basename(file),

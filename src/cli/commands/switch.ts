@@ -39,7 +39,7 @@ export function register({ program, exit }: CommandContext): void {
       ) => {
         const all = withTarget(flags, target, command);
         exit(
-          await runSwitch(createTransport(all, systemClock), {
+          await runSwitch(await createTransport(all, systemClock), {
             to: all.to,
             conswitch: all.conswitch,
             confirmTimeoutMs: all.confirmTimeout,
