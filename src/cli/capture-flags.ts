@@ -23,6 +23,7 @@ export interface CaptureFlags {
   until?: RegExp;
   waitTimeout: number;
   progress?: boolean;
+  report: boolean;
 }
 
 function regex(value: string): RegExp {
@@ -105,6 +106,10 @@ export function addCaptureFlags(command: Command, defaults: { keys: string; quie
       intOption('--wait-timeout', 1),
       DEFAULT_CAPTURE.waitTimeoutMs / 1000,
     )
+    .option(
+      '--no-report',
+      'skip report.json and report.md (built in memory; for huge sessions run `xenkeys report -o` later)',
+    )
     .option('--progress', 'print progress lines on stderr even when it is not a terminal')
     .option('--no-progress', 'print no progress, even on a terminal');
 }
@@ -130,6 +135,7 @@ export function captureOptionsFrom(flags: CaptureFlags): CaptureOptions {
     discover: flags.discover,
     reconnect: { ...DEFAULT_CAPTURE.reconnect, attempts: flags.reconnect },
     waitTimeoutMs: flags.waitTimeout * 1000,
+    report: flags.report !== false,
     ...(flags.waitFor ? { waitFor: flags.waitFor } : {}),
     ...(flags.type !== undefined ? { type: flags.type } : {}),
     ...(flags.until ? { until: flags.until } : {}),

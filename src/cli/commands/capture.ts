@@ -76,6 +76,8 @@ export interface CaptureOptions {
   until?: RegExp;
   /** How long --wait-for and --until may wait. */
   waitTimeoutMs: number;
+  /** Write report.json and report.md at the end (built in memory: skip it for huge sessions). */
+  report: boolean;
 }
 
 export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
@@ -87,6 +89,7 @@ export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
   discover: true,
   reconnect: DEFAULT_RECONNECT,
   waitTimeoutMs: 300_000,
+  report: true,
 };
 
 export interface CaptureDeps {
@@ -246,8 +249,10 @@ export async function runCapture(
       captures,
     }),
   );
-  const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
-  if (reportProblem) progress.warn(`report.json not written: ${reportProblem}`);
+  if (options.report) {
+    const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
+    if (reportProblem) progress.warn(`report.json not written: ${reportProblem}`);
+  }
   printCaptureSummary(stdout, captures, outDir);
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
