@@ -13,7 +13,13 @@ import { simScriptFromSession } from '../../sim/script-from-recording.js';
 import { SimulatedXenTransport } from '../../transports/simulated.js';
 import { bundledRecording } from '../paths.js';
 import { runCapture, type CaptureOptions, type CaptureResult } from './capture.js';
-import { addCaptureFlags, captureOptionsFrom, type CaptureFlags } from '../capture-flags.js';
+import {
+  addCaptureFlags,
+  captureOptionsFrom,
+  progressModeFrom,
+  type CaptureFlags,
+} from '../capture-flags.js';
+import { createProgress, type Progress } from '../progress.js';
 import type { CommandContext } from '../command-context.js';
 import { onTerminal } from '../terminal.js';
 
@@ -45,11 +51,15 @@ export function register({ program, exit, reportError }: CommandContext): void {
           }
           return;
         }
-        const result = await runDemo({
-          ...captureOptionsFrom(flags),
-          ...(flags.recording ? { recording: flags.recording } : {}),
-          full: Boolean(flags.full),
-        });
+        const result = await runDemo(
+          {
+            ...captureOptionsFrom(flags),
+            ...(flags.recording ? { recording: flags.recording } : {}),
+            full: Boolean(flags.full),
+          },
+          process.stdout,
+          await createProgress(progressModeFrom(flags)),
+        );
         if (result.error) reportError(result.error);
         exit(result.exitCode);
       },
@@ -61,6 +71,7 @@ export const DEMO_RECORDING = 'xen-4.17-boot-and-keys/session.cast';
 export async function runDemo(
   options: CaptureOptions & { recording?: string; full?: boolean },
   stdout: NodeJS.WritableStream = process.stdout,
+  progress?: Progress,
 ): Promise<CaptureResult> {
   const file = options.recording ?? bundledRecording(DEMO_RECORDING);
   const recording = await readRecording(file);
@@ -77,7 +88,7 @@ export async function runDemo(
   const result = await runCapture(
     () => new SimulatedXenTransport({ script, clock: systemClock, source: path.basename(file) }),
     { ...options, out },
-    { stdout },
+    { stdout, ...(progress ? { progress } : {}) },
   );
   stdout.write('\n');
   for (const capture of result.captures) printCapture(stdout, capture, options.full ?? false);
