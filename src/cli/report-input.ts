@@ -9,7 +9,7 @@ import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
 import { sniffCastVersion } from '../record/asciicast.js';
 import { ReportBuilder } from '../report/build.js';
-import { ByteLines } from '../report/byte-lines.js';
+import { ByteLines, concat } from '../report/byte-lines.js';
 import { CastFeed } from '../report/cast-feed.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
@@ -145,14 +145,4 @@ async function* streamChunks(stream: NodeJS.ReadableStream): Chunks {
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   }
-}
-
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -145,7 +145,8 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+/** Join byte pieces whose total length is known. */
+export function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {

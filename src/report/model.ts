@@ -3,7 +3,7 @@
 
 import type { BootInfo } from '../parse/boot.js';
 import type { Dom0Info } from '../parse/dom0-virt.js';
-import type { EventType } from '../parse/events.js';
+import type { XenEvent } from '../parse/events.js';
 import type { ParsedByKey, ParsedKey } from '../parse/key-parsers.js';
 
 export const REPORT_SCHEMA = 'xenkeys.report/1';
@@ -40,18 +40,8 @@ export interface ReportCapture {
   complete: boolean;
 }
 
-export interface ReportEvent {
-  type: EventType;
-  cpu: number | null;
-  message: string;
-  target: string | null;
-  callTrace: { address: string; symbol: string | null }[] | null;
-  /** Extras: 0-based input line, console timestamp, whether it came from a `w` ring replay. */
-  line: number;
-  time: string | null;
-  replayed: boolean;
-  detail: { lines?: string[]; count?: number };
-}
+/** An event as the report carries it: exactly what the event scanner found (src/parse/events.ts). */
+export type ReportEvent = XenEvent;
 
 export interface ReportStats {
   lines: number;
