@@ -1,6 +1,7 @@
 // Documented exit codes (README "Exit codes"): scripts around `xenkeys capture` branch on these.
 
-import type { ErrorCode } from '../core/errors.js';
+import { XenkeysError, type ErrorCode } from '../core/errors.js';
+import type { KeyCapture } from '../console/key-runner.js';
 
 export const EXIT: Readonly<Record<ErrorCode | 'ok', number>> = {
   ok: 0,
@@ -28,3 +29,23 @@ export const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', numbe
   SIGTERM: 143,
   SIGHUP: 129,
 };
+
+/** What a capture's exit code says, most important first. */
+export function captureExitCode(o: {
+  failure: unknown;
+  restored: boolean;
+  interrupted: NodeJS.Signals | null;
+  captures: KeyCapture[];
+  /** Why the line was given up for good, if it was. */
+  loss: ErrorCode | null;
+}): number {
+  // The line is gone: its cause is the news (stderr already says input may be left at Xen).
+  if (o.loss) return EXIT[o.loss];
+  if (!o.restored) return EXIT['switch-not-confirmed'];
+  if (o.interrupted) return SIGNAL_EXIT[o.interrupted as keyof typeof SIGNAL_EXIT] ?? EXIT.interrupted;
+  if (o.failure instanceof XenkeysError) return EXIT[o.failure.code];
+  if (o.failure) return EXIT.internal;
+  if (o.captures.some((c) => c.endReason === 'no-output')) return EXIT['key-timeout'];
+  if (o.captures.some((c) => c.endReason === 'transport-lost')) return EXIT['transport-lost'];
+  return EXIT.ok;
+}

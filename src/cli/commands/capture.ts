@@ -5,16 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { XenkeysError, type ErrorCode } from '../../core/errors.js';
-import { dangerFromLetter } from '../../console/debug-keys.js';
-import {
-  captureKeys,
-  dangerousKeyError,
-  DEFAULT_TIMING,
-  type KeyCapture,
-  type KeyTiming,
-} from '../../console/key-runner.js';
-import { allSafeKeys, expandKeys, PRESETS } from '../../console/presets.js';
+import type { ErrorCode } from '../../core/errors.js';
+import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
 import { restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
 import {
@@ -24,7 +16,8 @@ import {
 } from '../../transports/reconnecting.js';
 import type { Transport } from '../../transports/transport.js';
 import { capturesDocument } from '../captures-file.js';
-import { EXIT, SIGNAL_EXIT } from '../exit-codes.js';
+import { captureExitCode } from '../exit-codes.js';
+import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
 import { createProgress, type Progress } from '../progress.js';
 import { openSessionFiles } from '../session-files.js';
 import { trapSignals } from '../signals.js';
@@ -119,13 +112,7 @@ export async function runCapture(
 
   // 1. Plan the keys and refuse the unambiguously dangerous ones before touching the host.
   const keys = planKeys(options.keys);
-  if (!options.allowDangerous) {
-    for (const key of keys) {
-      if (key === 'n' || key === 'N') continue; // their meaning depends on the version: judged after 'h'
-      const danger = dangerFromLetter(key);
-      if (danger) throw dangerousKeyError(key, danger, null);
-    }
-  }
+  if (!options.allowDangerous) refuseUnambiguouslyDangerous(keys);
 
   // 2. The transport (usage errors surface here), the output folder and the recorders.
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
@@ -225,7 +212,7 @@ export async function runCapture(
 
   // 8. Results: captures.json, a summary on stdout, and an exit code that says what happened.
   const interrupted = signals?.received ?? null;
-  const exitCode = exitCodeFor({ failure, restored, interrupted, captures, loss });
+  const exitCode = captureExitCode({ failure, restored, interrupted, captures, loss });
   if (!restored) {
     progress.fail(
       `input may still be at ${console.input.target === 'unknown' ? 'an unknown target' : console.input.target}: ` +
@@ -257,98 +244,6 @@ export async function runCapture(
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
   return { exitCode, outDir, captures, error };
-}
-
-interface PressContext {
-  confirmTimeoutMs: number;
-  signal?: AbortSignal;
-  progress: Progress;
-  warn: (message: string) => void;
-  onCapture: (capture: KeyCapture) => void;
-}
-
-async function pressKeys(
-  console: XenConsole,
-  planned: string[],
-  options: CaptureOptions,
-  ctx: PressContext,
-): Promise<void> {
-  const { progress } = ctx;
-  // The host's own key list first: it decides which keys exist and which are dangerous.
-  const discover = options.discover || options.keys === 'all-safe' || planned[0] === 'h';
-  let rest = planned.slice(planned[0] === 'h' ? 1 : 0);
-  let done = 0;
-  const total = (): number => (discover ? 1 : 0) + rest.length;
-  const run = (list: string[]): Promise<KeyCapture[]> =>
-    captureKeys(
-      console,
-      list,
-      {
-        confirmTimeoutMs: ctx.confirmTimeoutMs,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        timing: options.timing,
-        allowDangerous: options.allowDangerous,
-      },
-      {
-        onKeyStart: (key) =>
-          progress.step(
-            `key ${key} (${done + 1}/${options.keys === 'all-safe' && done === 0 ? '?' : total()}) ${console.catalog.describe(key) ?? ''}`,
-          ),
-        onKeyDone: (c) => {
-          done++;
-          ctx.onCapture(c);
-          progress.succeed(`key ${c.key}: ${c.lines} lines, ${c.bytes} bytes (${c.endReason})`);
-        },
-        onWarning: ctx.warn,
-      },
-    );
-  if (discover) await run(['h']);
-  if (options.keys === 'all-safe') rest = allSafeKeys(console.catalog).filter((k) => k !== 'h');
-  if (!options.allowDangerous) {
-    for (const key of rest) {
-      const danger = console.catalog.danger(key);
-      if (danger) throw dangerousKeyError(key, danger, console.catalog.describe(key));
-    }
-  }
-  if (!ctx.signal?.aborted) await run(rest);
-}
-
-function planKeys(spec: string): string[] {
-  if (spec === '' || spec === 'none') return [];
-  // A misspelt preset would otherwise be pressed letter by letter.
-  if (/^[a-z]+[-_][a-z-]+$/.test(spec) && !(spec in PRESETS)) {
-    throw new XenkeysError('usage', `no preset called ${spec}`, {
-      hint: `Presets: ${Object.keys(PRESETS).join(', ')}; or give keys, e.g. --keys qrd.`,
-    });
-  }
-  const keys = expandKeys(spec);
-  for (const key of keys) {
-    const code = key.charCodeAt(0);
-    if (code < 0x21 || code > 0x7e)
-      throw new XenkeysError('usage', `${JSON.stringify(key)} is not a debug key`, {
-        hint: 'Debug keys are printable ASCII characters, e.g. --keys hqrd.',
-      });
-  }
-  return keys;
-}
-
-function exitCodeFor(o: {
-  failure: unknown;
-  restored: boolean;
-  interrupted: NodeJS.Signals | null;
-  captures: KeyCapture[];
-  /** Why the line was given up for good, if it was. */
-  loss: ErrorCode | null;
-}): number {
-  // The line is gone: its cause is the news (stderr already says input may be left at Xen).
-  if (o.loss) return EXIT[o.loss];
-  if (!o.restored) return EXIT['switch-not-confirmed'];
-  if (o.interrupted) return SIGNAL_EXIT[o.interrupted as keyof typeof SIGNAL_EXIT] ?? EXIT.interrupted;
-  if (o.failure instanceof XenkeysError) return EXIT[o.failure.code];
-  if (o.failure) return EXIT.internal;
-  if (o.captures.some((c) => c.endReason === 'no-output')) return EXIT['key-timeout'];
-  if (o.captures.some((c) => c.endReason === 'transport-lost')) return EXIT['transport-lost'];
-  return EXIT.ok;
 }
 
 function defaultOutDir(clock: Clock): string {
