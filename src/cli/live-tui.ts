@@ -9,6 +9,7 @@ import { systemClock } from '../core/clock.js';
 import { XenkeysError } from '../core/errors.js';
 import type { KeyTiming } from '../console/key-runner.js';
 import { switchCodeFor } from '../console/input-target.js';
+import { learnInput } from '../console/switcher.js';
 import { XenConsole } from '../console/xen-console.js';
 import { ReconnectingTransport, type ReconnectPolicy } from '../transports/reconnecting.js';
 import type { Transport } from '../transports/transport.js';
@@ -30,6 +31,8 @@ export interface LiveTuiOptions {
   confirmTimeoutMs: number;
   reconnect: ReconnectPolicy;
   simulated?: { source: string };
+  /** Learn where input goes at connect (one confirmed switch and back) instead of showing `?`. */
+  probe?: boolean;
   /** Called once the transport is open and the screen is listening (the demo prints a prompt). */
   afterOpen?: () => void;
   /** Where the side panel's view of a capture comes from (the parsed report, once it lands). */
@@ -79,6 +82,8 @@ export async function runLiveTui(
     await cleanup();
     throw error;
   }
+  // Before the UI reads a key, so nothing typed can land between the two switches.
+  if (options.probe) await probe(console, options.confirmTimeoutMs);
   const running = session.run();
   options.afterOpen?.();
   const result = await running;
@@ -104,6 +109,15 @@ export async function runLiveTui(
   }
   if (console.input.found !== 'unknown') out.write(`input is back on ${console.input.found}\n`);
   return signals.received ? EXIT.interrupted : EXIT.ok;
+}
+
+async function probe(console: XenConsole, confirmTimeoutMs: number): Promise<void> {
+  process.stderr.write('xenkeys: asking Xen where input goes (one switch and back)…\n');
+  try {
+    await learnInput(console, { confirmTimeoutMs });
+  } catch (error) {
+    process.stderr.write(`xenkeys: warning: ${(error as Error).message}; input shows as ? until Xen says\n`);
+  }
 }
 
 function parsePrefixOption(spec: string, conswitch: string): number {

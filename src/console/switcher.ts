@@ -43,6 +43,17 @@ export async function switchTo(
   }
 }
 
+/**
+ * Ask Xen where input goes and leave it there: one switch to hear Xen's reply (which says where
+ * input was), then straight back. Both steps are confirmed; a no-op when the target is known.
+ */
+export async function learnInput(console: XenConsole, options: SwitchOptions = {}): Promise<void> {
+  if (console.input.target !== 'unknown') return;
+  await awaitSwitchMessage(console, options, () => console.sendSwitch());
+  const found = console.input.found;
+  if (found !== 'unknown') await switchTo(console, found, options);
+}
+
 /** Return input to where xenkeys found it. A no-op if we never switched. */
 export async function restoreInput(console: XenConsole, options: SwitchOptions = {}): Promise<void> {
   const found = console.input.found;

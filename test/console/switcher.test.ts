@@ -77,3 +77,21 @@ describe('switching input', () => {
     expect(transport.isOpen).toBe(true);
   });
 });
+
+describe('learning where input goes', () => {
+  it('switches once to hear Xen, then back, and knows the target', async () => {
+    const { console, transport, sim } = await simConsole();
+    const { learnInput } = await import('../../src/console/switcher.js');
+    const writes: number[] = [];
+    transport.onData(() => undefined);
+    const sub = console.onEvent((e) => e.type === 'input' && writes.push(e.bytes.length));
+    await learnInput(console);
+    sub.dispose();
+    expect(console.input).toMatchObject({ target: 'dom0', found: 'dom0' });
+    expect(sim.inputTarget).toBe('dom0');
+    expect(writes).toEqual([3, 3]);
+    // Known now: a second call sends nothing.
+    await learnInput(console);
+    expect(sim.inputTarget).toBe('dom0');
+  });
+});

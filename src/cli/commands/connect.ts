@@ -25,6 +25,7 @@ interface ConnectFlags extends TransportFlags {
   confirmTimeout: number;
   quietGap: number;
   maxKeyTime: number;
+  probe?: boolean;
 }
 
 export function register({ program, exit, reportError }: CommandContext): void {
@@ -37,6 +38,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
   addTransportFlags(command)
     .option('--prefix <key>', 'local command prefix: ^], ^T, ^\\ … (pressed twice sends itself)', '^]')
     .option('--conswitch <letter>', "Xen's conswitch= letter: the switch is Ctrl-<letter> three times", 'a')
+    .option('--probe', 'learn where input goes at connect: one switch to hear Xen, then straight back')
     .option('-o, --out <dir>', 'folder for session.cast and session.raw (default: ./xenkeys-DATE-TIME)')
     .option('--no-record', 'start without recording (Ctrl-] r starts it)')
     .option('--record-input', "record keystrokes as 'i' events (off: they can be passwords)")
@@ -83,6 +85,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
             recordInput: Boolean(all.recordInput),
             timing: { ...DEFAULT_CAPTURE.timing, quietMs: all.quietGap, capMs: all.maxKeyTime * 1000 },
             confirmTimeoutMs: all.confirmTimeout,
+            probe: Boolean(all.probe),
             reconnect: { ...DEFAULT_CAPTURE.reconnect, attempts: all.reconnect },
           }),
         );
