@@ -31,7 +31,7 @@ describe('a dump bigger than the console ring', () => {
       out,
     ]);
     expect(run.code, run.stderr).toBe(0);
-    expectLossless(out, lab.log());
+    await expectLossless(out, lab);
     const { byKey } = readOut(out);
     const d = byKey('d')!;
     const star = byKey('*')!;

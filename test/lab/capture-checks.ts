@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import type { XenLab } from './xen-lab.js';
 import { parseCast } from '../../src/record/asciicast.js';
 import type { CapturesDocument } from '../../src/cli/captures-file.js';
 
@@ -37,12 +38,27 @@ export function expectHqrd(dir: string, cpus: number): void {
   for (let cpu = 0; cpu < cpus; cpu++) expect(byKey('d')!.text).toContain(`*** Dumping CPU${cpu} `);
 }
 
-/** The raw log is exactly what the guest sent while we were connected: a contiguous piece of QEMU's log. */
-export function expectLossless(dir: string, qemuLog: Buffer): void {
+/**
+ * The raw log is exactly what the guest sent while we were connected: a contiguous piece of QEMU's
+ * log. QEMU writes its log a byte at a time, so it may trail what we received by a byte or two: wait
+ * for it to grow (bytes, not a timer) until it holds the raw log, or give up and say where they differ.
+ */
+export async function expectLossless(dir: string, lab: Pick<XenLab, 'log' | 'waitForLog'>): Promise<void> {
   const raw = readFileSync(path.join(dir, 'session.raw'));
   expect(raw.length).toBeGreaterThan(0);
-  if (qemuLog.indexOf(raw) >= 0) return;
-  expect.fail(divergence(raw, qemuLog));
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const wire = lab.log();
+    if (wire.indexOf(raw) >= 0) return;
+    const left = deadline - performance.now();
+    const grew =
+      left > 0 &&
+      (await lab.waitForLog(/[\s\S]/, { from: wire.length, timeoutMs: left }).then(
+        () => true,
+        () => false,
+      ));
+    if (!grew) expect.fail(divergence(raw, lab.log()));
+  }
 }
 
 /** Where the raw log stops matching the wire, and how: enough to tell a lost byte from an added one. */

@@ -33,7 +33,7 @@ describe('capture over a serial pty on real Xen', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     expectHqrd(out, 2);
-    expectLossless(out, lab.log());
+    await expectLossless(out, lab);
     expect(readOut(out).captures.console.description).toBe(`serial ${lab.ptyPath} 115200 8N1`);
     await expectDom0Answers(lab);
   });

@@ -125,7 +125,7 @@ describe('IPMI SOL through ipmitool and ipmi_sim on real Xen', () => {
     expect(markers).toContain('ipmitool: Unable to Get Channel Cipher Suites');
     expect(markers).toContain('ipmitool: [SOL Session operational.  Use ^]? for help]');
     expect(raw.toString('latin1')).not.toMatch(/SOL Session|Cipher Suites|terminated ipmitool/);
-    expectLossless(out, lab.log());
+    await expectLossless(out, lab);
     // The password is nowhere: not in the output folder, not in what xenkeys printed.
     for (const file of filesUnder(out)) expect(readFileSync(file).includes(sim.password), file).toBe(false);
     expect(result.stdout + result.stderr).not.toContain(sim.password);
