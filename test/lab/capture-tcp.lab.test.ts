@@ -18,6 +18,10 @@ describe('capture over TCP on real Xen', () => {
   let lab: XenLab;
   let console: string;
 
+  // A capture whose keys take seconds each (a long quiet gap), with progress lines to wait on.
+  const slowCapture = (out: string) =>
+    startCli(['capture', '--tcp', console, '--keys', 'qrd', '--quiet-gap', '3000', '--progress', '-o', out]);
+
   beforeAll(async () => {
     lab = await startXenLab({ serial: 'tcp' });
     console = `127.0.0.1:${lab.tcpPort}`;
@@ -35,18 +39,7 @@ describe('capture over TCP on real Xen', () => {
 
   it('returns input to dom0 when interrupted with Ctrl-C in the middle of a capture', async () => {
     const out = tmp();
-    const run = startCli([
-      'capture',
-      '--tcp',
-      console,
-      '--keys',
-      'qrd',
-      '--quiet-gap',
-      '3000',
-      '--progress',
-      '-o',
-      out,
-    ]);
+    const run = slowCapture(out);
     await run.waitForOutput(/key q \(2\/4\)/);
     run.child.kill('SIGINT');
     const result = await run.done;
@@ -62,18 +55,7 @@ describe('capture over TCP on real Xen', () => {
 
   it('leaves readable files after kill -9, and `xenkeys switch` gives dom0 its input back', async () => {
     const out = tmp();
-    const run = startCli([
-      'capture',
-      '--tcp',
-      console,
-      '--keys',
-      'qrd',
-      '--quiet-gap',
-      '3000',
-      '--progress',
-      '-o',
-      out,
-    ]);
+    const run = slowCapture(out);
     await run.waitForOutput(/key r \(3\/4\)/);
     run.child.kill('SIGKILL');
     await run.done;
