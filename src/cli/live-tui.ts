@@ -48,7 +48,12 @@ export async function runLiveTui(
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const outDir = path.resolve(options.out ?? defaultOutDir());
   await mkdir(outDir, { recursive: true });
-  const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
+  const console = new XenConsole(transport, {
+    clock,
+    conswitch: options.conswitch,
+    confirmWindowMs: options.confirmTimeoutMs,
+    quietMs: options.timing.quietMs,
+  });
   const recorder = createTuiRecorder(console, outDir, {
     title: `xenkeys connect: ${transport.description}`,
     recordInput: options.recordInput,

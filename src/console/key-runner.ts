@@ -142,6 +142,7 @@ export async function captureKeys(
     if (capture.endReason === 'dropped') {
       // The line dropped mid-key: keep the part, and press the key once more on the line that came back.
       captures.push(capture);
+      hooks.onKeyDone?.(capture, index, keys.length);
       hooks.onWarning?.(`the line dropped during key '${key}': pressing it again once`);
       capture = await captureKey(console, key, options);
     }
