@@ -89,7 +89,10 @@ export function firstOf<T>(
       (e) => finish(() => reject(e)),
     );
     // A listener may have fired while arming: then nothing is left to keep.
-    for (const d of armed) settled ? d.dispose() : subs.add(d);
+    for (const d of armed) {
+      if (settled) d.dispose();
+      else subs.add(d);
+    }
     if (signal) {
       const onAbort = (): void => finish(() => reject(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
