@@ -1,7 +1,9 @@
 // A session's files in its output folder: session.cast (asciicast v2, with markers) and
 // session.raw (the exact bytes received). Both are written as events arrive.
 
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { XenkeysError } from '../core/errors.js';
 import type { SessionEvent } from '../core/session-event.js';
 import { CastWriter } from '../record/cast-writer.js';
 import { RawLogWriter } from '../record/raw-log.js';
@@ -114,4 +116,21 @@ export function describeWriteError(error: NodeJS.ErrnoException, file: string): 
   };
   const reason = (error.code && what[error.code]) ?? error.message;
   return `${file}: ${reason}${error.code ? ` (${error.code})` : ''}`;
+}
+
+/** The output folder and the session files, or a clear error before anything touches the host. */
+export async function openSessionFolder(outDir: string, options: SessionFilesOptions): Promise<SessionFiles> {
+  try {
+    await mkdir(outDir, { recursive: true });
+    return openSessionFiles(outDir, options);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new XenkeysError(
+      'write-failed',
+      `cannot write the output folder ${describeWriteError(e, outDir)}`,
+      {
+        hint: 'Choose a folder you can write with --out DIR.',
+      },
+    );
+  }
 }

@@ -6,7 +6,7 @@
 // message, which would mean something else on the line prints switch messages.
 
 import { isXenkeysError, XenkeysError } from '../core/errors.js';
-import type { KnownTarget } from './input-target.js';
+import type { InputState, KnownTarget } from './input-target.js';
 import { parseSwitchMessage, targetLabel } from './input-target.js';
 import { looksLike } from './not-xen.js';
 import type { XenConsole } from './xen-console.js';
@@ -106,6 +106,12 @@ export async function restoreInput(console: XenConsole, options: SwitchOptions =
       return; // never touched: input is where it was
     }
   }
+}
+
+/** Input is as found: verified back where it was found, or never moved at all. */
+export function inputAsFound(state: InputState): boolean {
+  if (state.found === 'unknown') return state.triplesSent === 0;
+  return state.target === state.found;
 }
 
 async function awaitSwitchMessage(

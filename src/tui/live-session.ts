@@ -3,7 +3,7 @@
 // as 'terminal-reply', and quitting returns input to where it was found before the screen closes.
 
 import type { KeyCapture, KeyTiming } from '../console/key-runner.js';
-import { restoreInput } from '../console/switcher.js';
+import { inputAsFound, restoreInput } from '../console/switcher.js';
 import type { XenConsole } from '../console/xen-console.js';
 import type { Disposable } from '../core/emitter.js';
 import { describeByte, feedKeys, INITIAL_KEYMAP, type KeymapState, type PrefixCommand } from './keymap.js';
@@ -254,9 +254,10 @@ export class LiveSession implements CommandContext {
     const running = this.running;
     running?.abort.abort(new Error('quitting'));
     await running?.done;
-    let restored = true;
+    let restored: boolean;
     let error: unknown = null;
-    if (this.console.transport.isOpen && !this.lost) {
+    // While the line is being reopened there is nothing to switch with: quitting does not wait for it.
+    if (this.console.transport.isOpen && !this.lost && this.console.isConnected) {
       this.running = {
         label: `returning input to ${this.console.input.found}`,
         abort: new AbortController(),
@@ -268,15 +269,13 @@ export class LiveSession implements CommandContext {
           confirmTimeoutMs: this.confirmTimeoutMs,
           ...(this.options.urgent ? { signal: this.options.urgent } : {}),
         });
+        restored = inputAsFound(this.console.input);
       } catch (e) {
         restored = false;
         error = e;
       }
-    } else if (
-      this.console.input.found !== 'unknown' &&
-      this.console.input.target !== this.console.input.found
-    ) {
-      restored = false;
+    } else {
+      restored = inputAsFound(this.console.input);
     }
     const { renders, requests } = this.shell.scheduler;
     this.shell.stop();

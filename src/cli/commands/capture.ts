@@ -2,14 +2,12 @@
 // return input to where it was found — on every path out, Ctrl-C and a lost line included.
 // Reads top to bottom as the session's life.
 
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
-import { restoreInput, switchTo } from '../../console/switcher.js';
+import { inputAsFound, restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
-import type { InputState } from '../../console/input-target.js';
 import { waitForQuiet } from '../../console/quiet.js';
 import {
   DEFAULT_RECONNECT,
@@ -21,12 +19,7 @@ import { capturesDocument } from '../captures-file.js';
 import { captureExitCode, EXIT } from '../exit-codes.js';
 import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
 import { createProgress, type Progress } from '../progress.js';
-import {
-  describeWriteError,
-  openSessionFiles,
-  type SessionFiles,
-  type SessionFilesOptions,
-} from '../session-files.js';
+import { describeWriteError, openSessionFolder } from '../session-files.js';
 import { trapSignals } from '../signals.js';
 import { writeCaptureReport } from '../capture-report.js';
 import { printCaptureSummary } from '../summary.js';
@@ -126,7 +119,7 @@ export async function runCapture(
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const outDir = path.resolve(options.out ?? defaultOutDir(clock));
   const stop = new AbortController();
-  const files = await openOutput(outDir, {
+  const files = await openSessionFolder(outDir, {
     title: `xenkeys capture: ${transport.description}`,
     wallStart: clock.wallNow(),
     recordInput: options.recordInput,
@@ -216,7 +209,7 @@ export async function runCapture(
           confirmTimeoutMs: options.confirmTimeoutMs,
           ...(signals ? { signal: signals.urgent } : {}),
         });
-        restored = isRestored(console.input);
+        restored = inputAsFound(console.input);
         if (console.input.found !== 'unknown') progress.succeed(`input is back on ${console.input.found}`);
         else progress.stop();
       } catch (error) {
@@ -225,7 +218,7 @@ export async function runCapture(
         progress.fail(`could not return input: ${(error as Error).message}`);
       }
     } else {
-      restored = isRestored(console.input);
+      restored = inputAsFound(console.input);
     }
     await transport.close('capture finished').catch(() => undefined);
     files.close();
@@ -281,29 +274,6 @@ export async function runCapture(
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
   return { exitCode: written || exitCode !== 0 ? exitCode : EXIT['write-failed'], outDir, captures, error };
-}
-
-/** The output folder and the session files, or a clear error before anything touches the host. */
-async function openOutput(outDir: string, options: SessionFilesOptions): Promise<SessionFiles> {
-  try {
-    await mkdir(outDir, { recursive: true });
-    return openSessionFiles(outDir, options);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new XenkeysError(
-      'write-failed',
-      `cannot write the output folder ${describeWriteError(e, outDir)}`,
-      {
-        hint: 'Choose a folder you can write with --out DIR.',
-      },
-    );
-  }
-}
-
-/** Input is as found: verified back where it was found, or never moved at all. */
-function isRestored(state: InputState): boolean {
-  if (state.found === 'unknown') return state.triplesSent === 0;
-  return state.target === state.found;
 }
 
 function defaultOutDir(clock: Clock): string {
