@@ -112,6 +112,16 @@ export function onSwitchMessage(
     if (aged.bootHandOver && aged.target === 'unknown' && aged.unverified === null) {
       return { state: { ...learnFrom(aged, message), bootHandOver: false }, verdict: 'boot' };
     }
+    if (aged.unanswered > 0) {
+      // Most likely the late answer to a triple that sat in a queue: it has arrived, so a new switch
+      // no longer risks a second one landing after it. Still not believed as to where input is.
+      const reason = `unverified switch message ${said}: a late answer to a switch Xen had not answered in time`;
+      return {
+        state: distrust({ ...aged, unanswered: aged.unanswered - 1 }, reason),
+        verdict: 'unverified',
+        reason,
+      };
+    }
     const reason = `unverified switch message ${said}: no switch of ours was waiting for it`;
     return { state: distrust(doubtInference(aged, now, windowMs), reason), verdict: 'unverified', reason };
   }
