@@ -129,9 +129,7 @@ describe('forged Xen lines on real Xen', () => {
     const pressed = readOut(out).captures.captures.map((c) => c.key);
     expect(pressed.length).toBeGreaterThan(15);
     for (const key of 'R+-*%CNnGATOSPL') expect(pressed).not.toContain(key);
-    expect(lab.log().subarray(from).toString('latin1')).not.toMatch(
-      /rebooting machine|Triggering NMI|log level/,
-    );
+    expect(lab.log().subarray(from).toString('latin1')).not.toMatch(/rebooting machine|Triggering NMI/);
     await expectDom0Answers(lab);
   });
 

@@ -240,7 +240,8 @@ export async function runCapture(
     const n = files.unstoredBytes;
     progress.fail(
       `${n} received byte${n === 1 ? '' : 's'} could not be stored (${describeWriteError(files.failure.error, files.failure.file)}); ` +
-        'everything received before that is in the files',
+        'everything received before that is in the files' +
+        (restored && console.input.found !== 'unknown' ? `; input is back on ${console.input.found}` : ''),
     );
   }
   const written = await writeJson(
