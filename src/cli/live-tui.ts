@@ -2,7 +2,7 @@
 // the console model, the recorder and the TUI, in that order, and afterwards says where the
 // recordings are and whether input went back to where it was found. Connect errors print normally.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pc from 'picocolors';
 import { systemClock } from '../core/clock.js';
@@ -17,6 +17,7 @@ import { describeByte, parsePrefix } from '../tui/keymap.js';
 import { LiveSession } from '../tui/live-session.js';
 import type { ReportViewBuilder } from '../tui/report-view.js';
 import { EXIT } from './exit-codes.js';
+import { prepareOutDir } from './out-dir.js';
 import { trapSignals } from './signals.js';
 import { createTuiRecorder } from './tui-recorder.js';
 
@@ -25,6 +26,8 @@ export interface LiveTuiOptions {
   /** `--prefix` as typed (^], ctrl-t, 0x1d). */
   prefix: string;
   out?: string;
+  /** Write into an --out that already holds a session, under the next free number. */
+  reuseOut?: boolean;
   record: boolean;
   recordInput: boolean;
   timing: KeyTiming;
@@ -46,8 +49,7 @@ export async function runLiveTui(
   const prefix = parsePrefixOption(options.prefix, options.conswitch);
   const clock = systemClock;
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
-  const outDir = path.resolve(options.out ?? defaultOutDir());
-  await mkdir(outDir, { recursive: true });
+  const outDir = prepareOutDir(options.out, { reuse: options.reuseOut ?? false, wallNow: clock.wallNow() });
   const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
   const recorder = createTuiRecorder(console, outDir, {
     title: `xenkeys connect: ${transport.description}`,
@@ -143,9 +145,4 @@ function parsePrefixOption(spec: string, conswitch: string): number {
 function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-}
-
-function defaultOutDir(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  return `xenkeys-${stamp}`;
 }

@@ -1,10 +1,12 @@
 // A session's files in its output folder: session.cast (asciicast v2, with markers) and
-// session.raw (the exact bytes received). Both are written as events arrive.
+// session.raw (the exact bytes received). Both are written as events arrive, into files made new
+// (record/safe-files.ts): a name already taken is refused, never overwritten.
 
 import path from 'node:path';
 import type { SessionEvent } from '../core/session-event.js';
 import { CastWriter } from '../record/cast-writer.js';
 import { RawLogWriter } from '../record/raw-log.js';
+import { removeQuietly } from '../record/safe-files.js';
 
 export interface SessionFiles {
   readonly castPath: string;
@@ -41,7 +43,15 @@ export function openSessionFiles(dir: string, options: SessionFilesOptions): Ses
     },
     { recordInput: options.recordInput, coalesceMs: 10 },
   );
-  const raw = RawLogWriter.open(rawPath);
+  let raw: RawLogWriter;
+  try {
+    raw = RawLogWriter.open(rawPath);
+  } catch (error) {
+    // Half a pair is no session: take back the cast just made.
+    cast.close();
+    removeQuietly(castPath);
+    throw error;
+  }
   return {
     castPath,
     rawPath,

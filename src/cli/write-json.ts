@@ -1,9 +1,8 @@
-// Write a JSON document atomically (temp file + rename): a reader never sees half a file.
+// Write a JSON document atomically (an unpredictable 0600 temp file, then published): a reader never
+// sees half a file, and nothing already at `file` is replaced.
 
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../record/safe-files.js';
 
 export async function writeJson(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, file);
+  writeFileAtomically(file, `${JSON.stringify(value, null, 2)}\n`, { replace: false });
 }

@@ -2,7 +2,6 @@
 // return input to where it was found — on every path out, Ctrl-C and a lost line included.
 // Reads top to bottom as the session's life.
 
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { ErrorCode } from '../../core/errors.js';
@@ -19,6 +18,7 @@ import { capturesDocument } from '../captures-file.js';
 import { captureExitCode } from '../exit-codes.js';
 import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
 import { createProgress, type Progress } from '../progress.js';
+import { numbered, prepareOutDir } from '../out-dir.js';
 import { openSessionFiles } from '../session-files.js';
 import { trapSignals } from '../signals.js';
 import { writeCaptureReport } from '../capture-report.js';
@@ -71,6 +71,8 @@ export interface CaptureOptions {
   waitTimeoutMs: number;
   /** Write report.json and report.md at the end (built in memory: skip it for huge sessions). */
   report: boolean;
+  /** Write into an --out that already holds a session, under the next free number. */
+  reuseOut?: boolean;
 }
 
 export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
@@ -116,10 +118,13 @@ export async function runCapture(
 
   // 2. The transport (usage errors surface here), the output folder and the recorders.
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
-  const outDir = path.resolve(options.out ?? defaultOutDir(clock));
-  await mkdir(outDir, { recursive: true });
+  const { dir: outDir, index } = prepareOutDir(options.out, {
+    reuse: options.reuseOut ?? false,
+    wallNow: clock.wallNow(),
+  });
   const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
   const files = openSessionFiles(outDir, {
+    name: numbered('session', index),
     title: `xenkeys capture: ${transport.description}`,
     wallStart: clock.wallNow(),
     recordInput: options.recordInput,
@@ -219,8 +224,9 @@ export async function runCapture(
         'press Ctrl-A three times on the console (or run `xenkeys switch --to dom0 …`)',
     );
   }
+  const capturesPath = path.join(outDir, `${numbered('captures', index)}.json`);
   await writeJson(
-    path.join(outDir, 'captures.json'),
+    capturesPath,
     capturesDocument({
       tool: { name: 'xenkeys', version: VERSION },
       console: {
@@ -237,22 +243,19 @@ export async function runCapture(
     }),
   );
   if (options.report) {
-    const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
-    if (reportProblem) progress.warn(`report.json not written: ${reportProblem}`);
+    const reportStem = path.join(outDir, numbered('report', index));
+    const reportProblem = await writeCaptureReport(
+      reportStem,
+      files.rawPath,
+      captures,
+      transport.description,
+    );
+    if (reportProblem) progress.warn(`${path.basename(reportStem)}.json not written: ${reportProblem}`);
   }
-  printCaptureSummary(stdout, captures, outDir);
+  printCaptureSummary(stdout, captures, [files.castPath, files.rawPath, capturesPath]);
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
   return { exitCode, outDir, captures, error };
-}
-
-function defaultOutDir(clock: Clock): string {
-  const stamp = new Date(clock.wallNow())
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\..*$/, '')
-    .replace('T', '-');
-  return `xenkeys-${stamp}`;
 }
 
 function describeError(error: unknown): string {
