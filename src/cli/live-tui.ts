@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pc from 'picocolors';
 import { systemClock } from '../core/clock.js';
+import { terminalText } from '../core/text-controls.js';
 import { XenkeysError } from '../core/errors.js';
 import type { KeyTiming } from '../console/key-runner.js';
 import { switchCodeFor } from '../console/input-target.js';
@@ -104,7 +105,7 @@ export async function runLiveTui(
   if (!result.restored) {
     const where = console.input.target === 'unknown' ? 'an unknown target' : console.input.target;
     process.stderr.write(
-      `${pc.red('xenkeys:')} input may still be at ${where}: ${(result.error as Error | null)?.message ?? ''}\n` +
+      `${pc.red('xenkeys:')} input may still be at ${where}: ${terminalText((result.error as Error | null)?.message ?? '')}\n` +
         `${pc.dim('press Ctrl-A three times on the console, or run `xenkeys switch --to dom0 …`')}\n`,
     );
     return EXIT['switch-not-confirmed'];
@@ -118,7 +119,9 @@ async function probe(console: XenConsole, confirmTimeoutMs: number): Promise<voi
   try {
     await learnInput(console, { confirmTimeoutMs });
   } catch (error) {
-    process.stderr.write(`xenkeys: warning: ${(error as Error).message}; input shows as ? until Xen says\n`);
+    process.stderr.write(
+      `xenkeys: warning: ${terminalText((error as Error).message)}; input shows as ? until Xen says\n`,
+    );
   }
 }
 

@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 import Table from 'cli-table3';
+import { terminalText } from '../core/text-controls.js';
 import type { KeyCapture } from '../console/key-runner.js';
 
 export function printCaptureSummary(
@@ -16,7 +17,7 @@ export function printCaptureSummary(
   for (const c of captures) {
     table.push([
       c.key,
-      c.description ?? '',
+      terminalText(c.description ?? ''),
       c.lines,
       c.bytes,
       c.start.toFixed(2),
