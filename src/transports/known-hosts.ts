@@ -81,11 +81,11 @@ function globMatch(pattern: string, text: string): boolean {
 
 /**
  * The verdict for a key a server presented. Like ssh: a key revoked for this host (`@revoked *` for
- * all) is refused whatever else is known; a key equal to a recorded one is known. Stricter than ssh,
- * which only compares keys of the type negotiated: a host known under *any* key type that presents
- * another key — of a recorded type or a new one — has changed (callers offer the recorded types first,
- * as ssh does, so a host that still has its recorded key shows that one). Only a host with no
- * recorded key is unknown.
+ * all) is refused whatever else is known; a key equal to a recorded one is known; a host known under
+ * *any* key type that presents another key — of a recorded type or a new one — has changed (OpenSSH
+ * 9.2 with accept-new says REMOTE HOST IDENTIFICATION HAS CHANGED there too). Callers offer the
+ * recorded types first, as ssh does, so a host that still has its recorded key shows that one. Only a
+ * host with no recorded key is unknown.
  * @cert-authority lines vouch for certificates, which xenkeys does not use: they never match a plain key.
  */
 export function judgeHostKey(entries: readonly KnownHostEntry[], name: string, key: Buffer): HostKeyVerdict {
