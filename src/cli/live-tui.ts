@@ -2,7 +2,6 @@
 // the console model, the recorder and the TUI, in that order, and afterwards says where the
 // recordings are and whether input went back to where it was found. Connect errors print normally.
 
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pc from 'picocolors';
 import { systemClock } from '../core/clock.js';
@@ -17,6 +16,7 @@ import type { Transport } from '../transports/transport.js';
 import { describeByte, parsePrefix } from '../tui/keymap.js';
 import { LiveSession } from '../tui/live-session.js';
 import type { ReportViewBuilder } from '../tui/report-view.js';
+import { writeFileAtomically } from '../record/safe-files.js';
 import { EXIT } from './exit-codes.js';
 import { prepareOutDir } from './out-dir.js';
 import { trapSignals } from './signals.js';
@@ -98,9 +98,10 @@ export async function runLiveTui(
     out.write(`${result.captures.length} key capture(s) in the recording's markers\n`);
   const stats = process.env['XENKEYS_TUI_STATS'];
   if (stats)
-    await writeFile(
+    writeFileAtomically(
       stats,
       JSON.stringify({ renders: result.renders, renderRequests: result.renderRequests }),
+      { replace: true },
     );
   if (!result.restored) {
     const where = console.input.target === 'unknown' ? 'an unknown target' : console.input.target;
