@@ -50,7 +50,7 @@ export function addCaptureFlags(command: Command, defaults: { keys: string; quie
     )
     .option(
       '-o, --out <dir>',
-      'new folder for session.cast, session.raw and captures.json (default: ./xenkeys-DATE-TIME-XXXXXX)',
+      'folder for session.cast, session.raw, captures.json (made 0700; default: a new ./xenkeys-DATE-TIME-XXXXXX)',
     )
     .option(
       '--reuse-out',

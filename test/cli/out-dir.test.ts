@@ -21,6 +21,7 @@ import { DEFAULT_CAPTURE, runCapture } from '../../src/cli/commands/capture.js';
 import { prepareOutDir } from '../../src/cli/out-dir.js';
 import type { Progress } from '../../src/cli/progress.js';
 import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tinyScript } from '../helpers/sim-console.js';
 
 let cwd: string;
@@ -126,5 +127,20 @@ describe('capture --reuse-out', () => {
       files: { cast: string; raw: string };
     };
     expect(doc.files).toEqual({ cast: 'session-2.cast', raw: 'session-2.raw' });
+  });
+});
+
+describe('the CLI', () => {
+  it('refuses an --out holding a session with exit 2 and what to do; --reuse-out goes on', async () => {
+    const out = path.join(cwd, 'demo-out');
+    const first = await runCli(['demo', '--no-tui', '--keys', 'q', '--out', out]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runCli(['demo', '--no-tui', '--keys', 'q', '--out', out]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`--out ${out} already holds a session`);
+    expect(second.stderr).toContain('--reuse-out');
+    const third = await runCli(['demo', '--no-tui', '--keys', 'q', '--out', out, '--reuse-out']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain(`files: ${out}/{session-2.cast,session-2.raw,captures-2.json}`);
   });
 });

@@ -42,7 +42,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .option('--probe', 'learn where input goes at connect: one switch to hear Xen, then straight back')
     .option(
       '-o, --out <dir>',
-      'new folder for session.cast and session.raw (default: ./xenkeys-DATE-TIME-XXXXXX)',
+      'folder for session.cast and session.raw (made 0700; default: a new ./xenkeys-DATE-TIME-XXXXXX)',
     )
     .option(
       '--reuse-out',
