@@ -82,10 +82,9 @@ export function planKeys(spec: string): string[] {
   return keys;
 }
 
-/** Refuse, before touching the host, keys dangerous in every Xen version (`n`/`N` wait for 'h'). */
+/** Refuse, before touching the host, keys dangerous in some Xen version (no host list can clear them). */
 export function refuseUnambiguouslyDangerous(keys: readonly string[]): void {
   for (const key of keys) {
-    if (key === 'n' || key === 'N') continue;
     const danger = dangerFromLetter(key);
     if (danger) throw dangerousKeyError(key, danger, null);
   }

@@ -20,6 +20,7 @@ export const EXIT: Readonly<Record<ErrorCode | 'ok', number>> = {
   'tool-missing': 13,
   'bad-input': 14,
   'wait-timeout': 15,
+  'write-failed': 16,
   interrupted: 130,
 };
 

@@ -51,7 +51,12 @@ export async function runLiveTui(
   const clock = systemClock;
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const outDir = prepareOutDir(options.out, { reuse: options.reuseOut ?? false, wallNow: clock.wallNow() });
-  const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
+  const console = new XenConsole(transport, {
+    clock,
+    conswitch: options.conswitch,
+    confirmWindowMs: options.confirmTimeoutMs,
+    quietMs: options.timing.quietMs,
+  });
   const recorder = createTuiRecorder(console, outDir, {
     title: `xenkeys connect: ${transport.description}`,
     recordInput: options.recordInput,

@@ -12,6 +12,11 @@ export interface SessionFiles {
   readonly castPath: string;
   readonly rawPath: string;
   readonly wallStart: number;
+  /** The first write that failed (a full disk, say), and to which file: nothing is written after it. */
+  readonly failure: { error: NodeJS.ErrnoException; file: string } | null;
+  /** Received bytes that could not be stored since the failure. */
+  readonly unstoredBytes: number;
+  /** Never throws: a failed write is kept in `failure` and reported once through `onFailure`. */
   write(event: SessionEvent): void;
   close(): void;
 }
@@ -25,6 +30,8 @@ export interface SessionFilesOptions {
   rows?: number;
   /** File name stem: `session` (default) gives session.cast and session.raw. */
   name?: string;
+  /** Called once, at the first failed write. */
+  onFailure?: (error: NodeJS.ErrnoException, file: string) => void;
 }
 
 export function openSessionFiles(dir: string, options: SessionFilesOptions): SessionFiles {
@@ -41,7 +48,11 @@ export function openSessionFiles(dir: string, options: SessionFilesOptions): Ses
       title: options.title,
       env: { TERM: 'xterm-256color' },
     },
-    { recordInput: options.recordInput, coalesceMs: 10 },
+    {
+      recordInput: options.recordInput,
+      coalesceMs: 10,
+      onTimerError: (error) => fail(error as NodeJS.ErrnoException, castPath),
+    },
   );
   let raw: RawLogWriter;
   try {
@@ -52,17 +63,65 @@ export function openSessionFiles(dir: string, options: SessionFilesOptions): Ses
     removeQuietly(castPath);
     throw error;
   }
+  let failure: { error: NodeJS.ErrnoException; file: string } | null = null;
+  let unstored = 0;
+  function fail(error: NodeJS.ErrnoException, file: string): void {
+    if (failure) return;
+    failure = { error, file: path.basename(file) };
+    options.onFailure?.(error, path.basename(file));
+  }
   return {
     castPath,
     rawPath,
     wallStart: options.wallStart,
+    get failure() {
+      return failure;
+    },
+    get unstoredBytes() {
+      return unstored;
+    },
     write(event) {
-      raw.write(event);
-      cast.write(event);
+      if (failure) {
+        if (event.type === 'output') unstored += event.bytes.length;
+        return;
+      }
+      let file = rawPath;
+      try {
+        raw.write(event);
+        file = castPath;
+        cast.write(event);
+      } catch (error) {
+        // The raw log is written first: if it failed, this event's bytes are not stored.
+        if (file === rawPath && event.type === 'output') unstored += event.bytes.length;
+        fail(error as NodeJS.ErrnoException, file);
+      }
     },
     close() {
-      cast.close();
-      raw.close();
+      for (const w of [cast, raw]) {
+        try {
+          w.close();
+        } catch {
+          // Closing after a failed write may fail again; what was written stays.
+        }
+      }
     },
   };
+}
+
+/** "session.raw: no space left on device (ENOSPC)": what a failed write says to a user. */
+export function describeWriteError(error: NodeJS.ErrnoException, file: string): string {
+  const what: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'no such folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EIO: 'input/output error',
+    EEXIST: 'already exists',
+    ELOOP: 'is a symbolic link',
+  };
+  const reason = (error.code && what[error.code]) ?? error.message;
+  return `${file}: ${reason}${error.code ? ` (${error.code})` : ''}`;
 }

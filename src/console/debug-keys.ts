@@ -1,7 +1,8 @@
 // Xen's debug keys: the built-in table (Xen 4.17 on x86, used until the target's own `h` list is
-// seen) and the danger rules. Danger is judged by the target's own descriptions when known, by
-// letter only as a fallback, because letters moved: older Xen bound `n` to "trigger an NMI" and
-// `N` to "NMI statistics"; 4.17 has them the other way round.
+// seen) and the danger rules. Danger can only be added, never removed: every letter that is
+// dangerous in any Xen version stays dangerous whatever a host's `h` list says (that list is
+// console text, and dom0 can print a convincing one), and a description in the list can add danger.
+// Letters moved: older Xen bound `n` to "trigger an NMI", 4.17 binds `N`; both stay dangerous.
 // Source: xen/common/keyhandler.c and the register_keyhandler() callers (see shared reference §3).
 
 import type { Handler } from '../parse/handlers.js';
@@ -64,7 +65,7 @@ export function dangerFromDescription(description: string): Danger {
   return null;
 }
 
-// Letters only when no description is known. `n` is listed because its meaning depends on the version.
+// The union over Xen versions (shared reference §3.3). `n` is listed because its meaning depends on the version.
 const DESTRUCTIVE_LETTERS = new Set(['R', 'C', '%', 'N', 'n', '*']);
 const STATE_CHANGING_LETTERS = new Set(['+', '-', 'G', 'A', 'T', 'O', 'S', 'P', 'L']);
 
@@ -111,8 +112,10 @@ export class KeyCatalog {
   }
 
   danger(key: string): Danger {
-    const description = this.fromTarget ? this.handlers.get(key) : undefined;
-    if (description !== undefined) return dangerFromDescription(description);
-    return dangerFromLetter(key);
+    const byLetter = dangerFromLetter(key);
+    if (byLetter === 'destructive') return byLetter;
+    const description = this.handlers.get(key);
+    const byDescription = description === undefined ? null : dangerFromDescription(description);
+    return byDescription ?? byLetter;
   }
 }

@@ -9,7 +9,13 @@ import type { InputTarget } from './input-target.js';
 export type InputOrigin = 'keyboard' | 'terminal-reply' | 'paste' | 'debug-key' | 'switch';
 
 export type RefusalReason =
-  'escape-sequence' | 'terminal-reply' | 'non-ascii' | 'control-byte' | 'several-keys' | 'dangerous-key';
+  | 'escape-sequence'
+  | 'terminal-reply'
+  | 'non-ascii'
+  | 'control-byte'
+  | 'several-keys'
+  | 'dangerous-key'
+  | 'unverified';
 
 export interface GuardVerdict {
   /** Bytes to write (possibly empty). */
@@ -39,13 +45,21 @@ export function guardInput(bytes: Uint8Array, origin: InputOrigin, ctx: GuardCon
   // A domain's console is a normal terminal: everything passes, terminal replies included.
   if (ctx.target.startsWith('dom')) return pass(bytes);
 
-  // Unknown: it may be Xen. Typing passes (the common case is dom0 on a long-booted host, and the
-  // status line says `input: ?`), but nothing a terminal generates may reach a possible Xen.
+  // Unknown or unverified: it may be Xen. Typing passes (the common case is dom0 on a long-booted
+  // host, and the status line says `input: ?`), but nothing a terminal generates, no byte Xen would
+  // read as another key, and no automated debug key may reach a possible Xen.
   if (ctx.target === 'unknown') {
     if (origin === 'terminal-reply')
       return refuse('terminal-reply', 'terminal reply held back: input may be at Xen');
+    if (origin === 'debug-key')
+      return refuse('unverified', 'no debug key is pressed until input is verified at Xen');
     if (bytes.includes(ESC))
       return refuse('escape-sequence', 'escape sequence held back: input may be at Xen');
+    if (bytes.some((b) => b >= 0x80))
+      return refuse(
+        'non-ascii',
+        'held back: input may be at Xen, which strips bit 7 (this would arrive as another key)',
+      );
     return pass(bytes);
   }
 

@@ -4,12 +4,15 @@
 
 import { XenkeysError } from '../core/errors.js';
 import { parseHandlers } from '../parse/handlers.js';
-import type { Line } from './line-splitter.js';
 import { waitForQuiet, type QuietResult } from './quiet.js';
 import { switchTo, type SwitchOptions } from './switcher.js';
 import { LOSS_CODES, type XenConsole } from './xen-console.js';
 
-export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost';
+/** `dropped`: the line went down during the key and came back (the key is pressed again once). */
+export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost' | 'dropped';
+
+/** A key's text kept in memory at most (a 600 MB `d` stays in session.raw, by byte range). */
+export const MAX_CAPTURE_TEXT = 8 * 1024 * 1024;
 
 export interface KeyCapture {
   key: string;
@@ -25,6 +28,8 @@ export interface KeyCapture {
   lines: number;
   /** The complete lines received, verbatim (prefixes kept, line endings and escapes removed). */
   text: string;
+  /** Present when the text stops at MAX_CAPTURE_TEXT characters; the whole output is session.raw[rawStart, rawEnd). */
+  textTruncated?: true;
   endReason: CaptureEndReason;
 }
 
@@ -58,11 +63,21 @@ export async function captureKey(
 
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const description = console.catalog.describe(key);
-  const lines: Line[] = [];
+  const texts: string[] = [];
+  let kept = 0;
+  let lineCount = 0;
   let firstOutput: number | null = null;
+  await console.whenConnected(options.signal);
+  const drops = console.drops;
   const rawStart = console.bytesReceived;
   const subs = [
-    console.onLine((line) => lines.push(line)),
+    console.onLine((line) => {
+      lineCount++;
+      // Past the cap only count: the bytes are in session.raw, and memory stays bounded.
+      if (kept >= MAX_CAPTURE_TEXT) return;
+      texts.push(line.text);
+      kept += line.text.length + 1;
+    }),
     console.onEvent((event) => {
       if (event.type === 'output' && firstOutput === null) firstOutput = event.t;
     }),
@@ -75,6 +90,7 @@ export async function captureKey(
     quiet.catch(() => undefined);
     await console.send(Buffer.from(key, 'latin1'), 'debug-key', new Set([key]));
     endReason = await quiet;
+    if (console.drops !== drops) endReason = 'dropped';
   } catch (error) {
     endReason = classifyInterruption(error, options.signal);
   } finally {
@@ -89,12 +105,13 @@ export async function captureKey(
     rawStart,
     rawEnd: console.bytesReceived,
     bytes: console.bytesReceived - rawStart,
-    lines: lines.length,
-    text: lines.map((l) => l.text).join('\n'),
+    lines: lineCount,
+    text: texts.join('\n'),
+    ...(lineCount > texts.length ? { textTruncated: true as const } : {}),
     endReason,
   };
   console.mark({ type: 'key-end', key, lines: capture.lines, bytes: capture.bytes, reason: endReason });
-  if (key === 'h') console.catalog.learn(parseHandlers(lines.map((l) => l.text)));
+  if (key === 'h' && endReason === 'quiet') console.catalog.learn(parseHandlers(texts));
   return capture;
 }
 
@@ -121,7 +138,14 @@ export async function captureKeys(
       hooks.onWarning?.(`key '${key}' is not in this host's handler list ('h'); Xen will ignore it`);
     }
     hooks.onKeyStart?.(key, index, keys.length);
-    const capture = await captureKey(console, key, options);
+    let capture = await captureKey(console, key, options);
+    if (capture.endReason === 'dropped') {
+      // The line dropped mid-key: keep the part, and press the key once more on the line that came back.
+      captures.push(capture);
+      hooks.onKeyDone?.(capture, index, keys.length);
+      hooks.onWarning?.(`the line dropped during key '${key}': pressing it again once`);
+      capture = await captureKey(console, key, options);
+    }
     captures.push(capture);
     hooks.onKeyDone?.(capture, index, keys.length);
     if (capture.endReason === 'interrupted' || capture.endReason === 'transport-lost') break;

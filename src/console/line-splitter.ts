@@ -15,6 +15,9 @@ export interface Line {
   length: number;
 }
 
+/** A line longer than this is cut into pieces: one endless line must not hold unbounded memory. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
 export class LineSplitter {
   private decoder = new TextDecoder('utf-8', { fatal: false });
   private pending = '';
@@ -37,8 +40,10 @@ export class LineSplitter {
       byteStart = nl + 1;
       textStart = textNl + 1;
     }
-    if (byteStart < bytes.length)
+    if (byteStart < bytes.length) {
       this.append(text.slice(textStart), bytes.length - byteStart, t, offset + byteStart);
+      if (this.pendingBytes >= MAX_LINE_BYTES) lines.push(this.take(t));
+    }
     return lines;
   }
 

@@ -6,27 +6,38 @@ import type { Clock } from '../core/clock.js';
 import { DisposableStore, Emitter, type Disposable } from '../core/emitter.js';
 import { XenkeysError, type ErrorCode } from '../core/errors.js';
 import type { SessionEvent } from '../core/session-event.js';
-import { parseHandlerLine, type Handler } from '../parse/handlers.js';
+import { parseHandlers } from '../parse/handlers.js';
 import type { CloseReason, Transport } from '../transports/transport.js';
 import { formatMarker, type Marker } from '../record/markers.js';
 import { KeyCatalog } from './debug-keys.js';
 import { guardInput, type GuardVerdict, type InputOrigin } from './input-guard.js';
 import {
+  expirePending,
   initialInputState,
+  isBootBanner,
+  onBootBanner,
   onBytesSent,
   onReconnect,
   onSwitchMessage,
   parseSwitchMessage,
   switchCodeFor,
+  targetLabel,
   type InputState,
 } from './input-target.js';
 import { LineSplitter, type Line } from './line-splitter.js';
+import type { TimerHandle } from '../core/clock.js';
 
 export interface XenConsoleOptions {
   clock: Clock;
   /** Xen's `conswitch=` letter; 'a' means CTRL-A. */
   conswitch?: string;
+  /** A switch message is believed only this long after our triple reached the wire. */
+  confirmWindowMs?: number;
+  /** An `h` typed by hand at Xen is learned once its output has been quiet this long. */
+  quietMs?: number;
 }
+
+export const DEFAULT_CONFIRM_WINDOW_MS = 5_000;
 
 export interface Refusal {
   origin: InputOrigin;
@@ -38,6 +49,7 @@ export class XenConsole implements Disposable {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly switchCode: number;
+  readonly confirmWindowMs: number;
   readonly catalog = new KeyCatalog();
   /** Monotonic ms when the session started: every SessionEvent time is relative to it. */
   readonly startedAt: number;
@@ -46,7 +58,12 @@ export class XenConsole implements Disposable {
   private splitter = new LineSplitter();
   private rawOffset = 0;
   private lastOutputAt: number;
-  private handlerHarvest: Handler[] | null = null;
+  /** Lines of an `h` the user typed at verified Xen, learned when its output goes quiet. */
+  private handlerHarvest: { lines: string[]; timer: TimerHandle | null } | null = null;
+  private readonly quietMs: number;
+  /** Terminal replies held since input was last verified at a domain (reported as one marker). */
+  private heldReplies = 0;
+  private readonly recentLines: string[] = [];
   private readonly subscriptions = new DisposableStore();
 
   private readonly eventEmitter = new Emitter<SessionEvent>();
@@ -54,6 +71,13 @@ export class XenConsole implements Disposable {
   private readonly stateEmitter = new Emitter<InputState>();
   private readonly refusalEmitter = new Emitter<Refusal>();
   private readonly closeEmitter = new Emitter<CloseReason>();
+  private readonly connectionEmitter = new Emitter<boolean>();
+  /** False while the line is down and being reopened. */
+  private connected = true;
+  /** Why the line ended for good, once it has (waits started after that fail at once). */
+  private closed: CloseReason | null = null;
+  /** Times the line dropped (and was being reopened): a key captured across one is incomplete. */
+  drops = 0;
   /** Everything worth recording, in order. */
   readonly onEvent = this.eventEmitter.on;
   /** Each complete output line. */
@@ -63,22 +87,38 @@ export class XenConsole implements Disposable {
   /** Input the guard held back. */
   readonly onRefusal = this.refusalEmitter.on;
   readonly onClose = this.closeEmitter.on;
+  /** The line went down (false) or came back (true). */
+  readonly onConnection = this.connectionEmitter.on;
 
   constructor(transport: Transport, options: XenConsoleOptions) {
     this.transport = transport;
     this.clock = options.clock;
     this.switchCode = switchCodeFor(options.conswitch ?? 'a');
+    this.confirmWindowMs = options.confirmWindowMs ?? DEFAULT_CONFIRM_WINDOW_MS;
+    this.quietMs = options.quietMs ?? 1_000;
     this.startedAt = this.clock.now();
     this.lastOutputAt = this.startedAt;
     this.subscriptions.add(transport.onData((bytes) => this.receive(bytes)));
-    this.subscriptions.add(transport.onClose((reason) => this.closeEmitter.fire(reason)));
+    this.subscriptions.add(
+      transport.onClose((reason) => {
+        this.closed = reason;
+        this.closeEmitter.fire(reason);
+      }),
+    );
     this.subscriptions.add(
       transport.onNotice((notice) => {
         if (notice.type === 'reconnected') {
           this.setState(onReconnect(this.state));
           this.mark({ type: 'gap', reason: `reconnected (attempt ${notice.attempt})` });
+          this.connected = true;
+          this.connectionEmitter.fire(true);
         } else if (notice.type === 'reconnecting') {
-          this.mark({ type: 'gap', reason: `connection lost: ${notice.reason}` });
+          if (this.connected) {
+            this.drops++;
+            this.mark({ type: 'gap', reason: `connection lost: ${notice.reason}` });
+          }
+          this.connected = false;
+          this.connectionEmitter.fire(false);
         } else {
           this.mark({ type: 'note', text: notice.message });
         }
@@ -110,24 +150,71 @@ export class XenConsole implements Disposable {
     return this.splitter.peek();
   }
 
+  /** The last few lines and the unfinished one: what the console said lately (for error messages). */
+  recentText(): string {
+    return [...this.recentLines, this.splitter.peek()].join('\n');
+  }
+
   /**
    * Write bytes through the guard. Returns what the guard decided; refused bytes never reach the
    * wire. `confirmed` names dangerous keys the user explicitly confirmed for this write.
    */
   async send(bytes: Uint8Array, origin: InputOrigin, confirmed?: ReadonlySet<string>): Promise<GuardVerdict> {
+    const now = this.clock.now();
+    this.setState(expirePending(this.state, now, this.confirmWindowMs));
     const verdict = guardInput(bytes, origin, {
       target: this.state.target,
       switchCode: this.switchCode,
       isDangerous: (key) => this.catalog.danger(key) !== null,
       ...(confirmed ? { confirmed } : {}),
     });
-    if (verdict.refusal) this.refusalEmitter.fire({ origin, ...verdict.refusal });
+    if (verdict.refusal) {
+      if (verdict.refusal.reason === 'terminal-reply' && this.heldReplies++ === 0) {
+        this.mark({ type: 'note', text: `terminal reply held: input is ${targetLabel(this.state.target)}` });
+      }
+      this.refusalEmitter.fire({ origin, ...verdict.refusal });
+    }
     if (verdict.allowed.length === 0) return verdict;
+    const atXen = this.state.target === 'xen';
     // Count before writing: Xen may answer before write() resolves.
-    this.setState(onBytesSent(this.state, verdict.allowed, this.switchCode));
+    this.setState(onBytesSent(this.state, verdict.allowed, this.switchCode, now));
     this.eventEmitter.fire({ type: 'input', t: this.elapsed(), bytes: verdict.allowed });
+    // An `h` typed by hand at verified Xen teaches the key list too (automation learns its own).
+    if (atXen && origin === 'keyboard' && verdict.allowed.length === 1 && verdict.allowed[0] === 0x68) {
+      this.startHarvest();
+    }
     await this.transport.write(verdict.allowed);
     return verdict;
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Resolve once the line is up (at once if it is); reject if it is given up for good, or on abort. */
+  whenConnected(signal?: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.reject(lostError(this.closed, 'the line to come back'));
+    if (this.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const subs = new DisposableStore();
+      const finish = (fn: () => void): void => {
+        subs.dispose();
+        fn();
+      };
+      subs.add(this.onConnection((up) => up && finish(resolve)));
+      subs.add(this.onClose((reason) => finish(() => reject(lostError(reason, 'the line to come back')))));
+      if (signal) {
+        const onAbort = (): void => finish(() => reject(signal.reason));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        subs.add({ dispose: () => signal.removeEventListener('abort', onAbort) });
+      }
+    });
+  }
+
+  /** Switch triples Xen did not answer in time stop being "pending": the target is unverified. */
+  expireSwitches(): void {
+    this.setState(expirePending(this.state, this.clock.now(), this.confirmWindowMs));
   }
 
   /** Send Xen's switch: the three switch bytes in one write, so nothing lands between them. */
@@ -152,6 +239,7 @@ export class XenConsole implements Disposable {
       `timed out after ${options.timeoutMs} ms waiting for ${options.what}`,
     );
     return new Promise((resolve, reject) => {
+      if (this.closed) return reject(lostError(this.closed, options.what));
       const subs = new DisposableStore();
       const finish = (fn: () => void): void => {
         subs.dispose();
@@ -172,6 +260,8 @@ export class XenConsole implements Disposable {
   }
 
   dispose(): void {
+    this.handlerHarvest?.timer?.cancel();
+    this.handlerHarvest = null;
     this.subscriptions.dispose();
   }
 
@@ -186,36 +276,47 @@ export class XenConsole implements Disposable {
   }
 
   private onCompleteLine(line: Line): void {
+    if (isBootBanner(line.text)) this.setState(onBootBanner(this.state));
     const message = parseSwitchMessage(line.text);
     if (message) {
-      this.setState(onSwitchMessage(this.state, message));
-      this.mark({ type: 'input', target: message.target });
+      const step = onSwitchMessage(this.state, message, this.clock.now(), this.confirmWindowMs);
+      this.setState(step.state);
+      if (step.verdict === 'unverified')
+        this.mark({ type: 'note', text: step.reason ?? 'unverified switch message' });
+      else this.mark({ type: 'input', target: message.target });
     }
-    this.harvestHandlers(line.text);
+    if (this.handlerHarvest) this.handlerHarvest.lines.push(line.text);
+    this.recentLines.push(line.text.slice(0, 200));
+    if (this.recentLines.length > 8) this.recentLines.shift();
     this.lineEmitter.fire(line);
   }
 
-  // Learn the target's key list whenever its `h` output goes by, whoever pressed it.
-  private harvestHandlers(text: string): void {
-    if (text.includes('pressed -> showing installed handlers')) {
-      this.handlerHarvest = [];
-      return;
-    }
-    if (!this.handlerHarvest) return;
-    const handler = parseHandlerLine(text);
-    if (handler) {
-      this.handlerHarvest.push(handler);
-      return;
-    }
-    // Xen 4.21/4.22 print a version block between the header and the list: skip until the list starts.
-    if (this.handlerHarvest.length === 0) return;
-    this.catalog.learn(this.handlerHarvest);
-    this.handlerHarvest = null;
+  // Learn the key list from an `h` the user typed, once its output has gone quiet.
+  private startHarvest(): void {
+    this.handlerHarvest?.timer?.cancel();
+    const harvest: { lines: string[]; timer: TimerHandle | null } = { lines: [], timer: null };
+    this.handlerHarvest = harvest;
+    const arm = (): void => {
+      harvest.timer = this.clock.setTimeout(() => {
+        if (this.clock.now() - this.lastOutputAt < this.quietMs) return arm();
+        if (this.handlerHarvest === harvest) this.handlerHarvest = null;
+        this.catalog.learn(parseHandlers(harvest.lines));
+        this.stateEmitter.fire(this.state);
+      }, this.quietMs);
+    };
+    arm();
   }
 
   private setState(next: InputState): void {
     if (next === this.state) return;
     this.state = next;
+    if (next.target.startsWith('dom') && this.heldReplies > 0) {
+      this.mark({
+        type: 'note',
+        text: `terminal replies held while input was not verified: ${this.heldReplies}`,
+      });
+      this.heldReplies = 0;
+    }
     this.stateEmitter.fire(next);
   }
 }

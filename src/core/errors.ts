@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'tool-missing' // an external program (ipmitool) is not installed
   | 'bad-input' // an input file could not be read or understood
   | 'wait-timeout' // --wait-for / --until saw no matching line in time
+  | 'write-failed' // an output file could not be written (disk full, read-only, missing folder)
   | 'interrupted' // SIGINT / SIGTERM
   | 'internal';
 

@@ -18,6 +18,8 @@ export interface CastWriterOptions {
    * of the cast — never of the raw log.
    */
   coalesceMs?: number;
+  /** A write from the coalescing timer failed (a full disk): no caller is on the stack to throw to. */
+  onTimerError?: (error: unknown) => void;
 }
 
 export class CastWriter {
@@ -27,6 +29,7 @@ export class CastWriter {
   private readonly input = new Utf8Stream();
   private readonly recordInput: boolean;
   private readonly coalesceS: number;
+  private readonly onTimerError: ((error: unknown) => void) | undefined;
   private pending: { time: number; data: string } | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -38,6 +41,7 @@ export class CastWriter {
     this.fd = fd;
     this.recordInput = options.recordInput ?? false;
     this.coalesceS = (options.coalesceMs ?? 0) / 1000;
+    this.onTimerError = options.onTimerError;
   }
 
   /** Creates `path` as a new 0600 file (never an existing file, never through a link), header first. */
@@ -89,7 +93,14 @@ export class CastWriter {
     }
     this.flushPending();
     this.pending = { time, data };
-    this.flushTimer = setTimeout(() => this.flushPending(), this.coalesceS * 1000);
+    this.flushTimer = setTimeout(() => {
+      try {
+        this.flushPending();
+      } catch (error) {
+        if (!this.onTimerError) throw error;
+        this.onTimerError(error);
+      }
+    }, this.coalesceS * 1000);
     this.flushTimer.unref?.();
   }
 

@@ -89,7 +89,15 @@ export function writeFileAtomically(
 
 /** Makes `dir` (and missing parents) 0700. False when it already existed (the caller judges it). */
 export function makePrivateDir(dir: string): boolean {
-  mkdirSync(path.dirname(dir), { recursive: true, mode: DIR_MODE });
+  try {
+    mkdirSync(path.dirname(dir), { recursive: true, mode: DIR_MODE });
+  } catch (error) {
+    // A recursive mkdir meeting a file on the way says EEXIST; what it means is "not a folder".
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path.dirname(dir)}'`), {
+      code: 'ENOTDIR',
+    });
+  }
   try {
     mkdirSync(dir, { mode: DIR_MODE });
     return true;
@@ -134,11 +142,11 @@ function refusal(file: string, error: unknown): unknown {
   if (code !== 'EEXIST' && code !== 'ELOOP') return error;
   // O_EXCL finds a planted link as EEXIST; O_NOFOLLOW alone as ELOOP.
   if (isLink(file))
-    return new XenkeysError('usage', `${file} is a symbolic link: xenkeys never writes through one`, {
+    return new XenkeysError('write-failed', `${file} is a symbolic link: xenkeys never writes through one`, {
       hint: 'Someone may have planted it there; remove it, or write somewhere else.',
       cause: error,
     });
-  return new XenkeysError('usage', `${file} already exists: xenkeys never overwrites a file`, {
+  return new XenkeysError('write-failed', `${file} already exists: xenkeys never overwrites a file`, {
     hint: 'Move it away, or write somewhere else.',
     cause: error,
   });

@@ -56,6 +56,14 @@ export class XenSimulator {
     return this.target;
   }
 
+  /**
+   * Dom0 prints text of its own choosing, wherever input goes: dom0's console output reaches the
+   * line unprefixed, so it can look exactly like Xen's (`xl dmesg`, `cat` of an old log, an attacker).
+   */
+  dom0Print(text: string): void {
+    this.print(text);
+  }
+
   /** Print the prompt, as a freshly attached console would show after pressing Enter. */
   prompt(): void {
     this.print(PROMPT);

@@ -54,6 +54,7 @@ export class LiveSession implements CommandContext {
   private armed = false;
   private running: { label: string; abort: AbortController; done: Promise<void> } | null = null;
   private reconnecting: string | null = null;
+  private unverified: string | null = null;
   private lost: string | null = null;
   private readonly captures: KeyCapture[] = [];
   private readonly subs: Disposable[] = [];
@@ -93,16 +94,26 @@ export class LiveSession implements CommandContext {
         if (this.early) this.early.push(event.bytes);
         else void this.shell.output(event.bytes);
       }),
-      c.onState(() => this.shell.refresh()),
+      c.onState((state) => {
+        // Say once why input is no longer known, and say it loudly: typing may now reach Xen.
+        if (state.unverified !== null && state.unverified !== this.unverified)
+          this.flash(`input: ? — ${state.unverified}`, 'alert');
+        this.unverified = state.unverified;
+        this.shell.refresh();
+      }),
       c.onRefusal((r) => this.flash(`held back: ${r.detail}`, 'warn')),
       c.onClose((reason) => {
         this.lost = reason.message;
         this.flash(`connection closed: ${reason.message} (Ctrl-] q quits)`, 'alert');
       }),
       c.transport.onNotice((notice) => {
-        if (notice.type === 'reconnecting') this.reconnecting = `reconnecting… (attempt ${notice.attempt})`;
-        else if (notice.type === 'reconnected') {
+        if (notice.type === 'reconnecting') {
+          // The loss and each attempt show in the pane too, where the eye is (never in the recording).
+          if (!this.reconnecting) this.paneNote(`connection lost: ${notice.reason}`);
+          this.reconnecting = `reconnecting… (attempt ${notice.attempt})`;
+        } else if (notice.type === 'reconnected') {
           this.reconnecting = null;
+          this.paneNote('reconnected: input is ? until Xen answers a switch');
           this.flash('reconnected: input target unknown until Xen says', 'warn');
         } else this.flash(notice.message, notice.type === 'warning' ? 'warn' : 'info');
         this.shell.refresh();
@@ -153,6 +164,13 @@ export class LiveSession implements CommandContext {
 
   flash(text: string, style: SegmentStyle = 'info'): void {
     this.shell.flash(text, style);
+  }
+
+  /** A line of xenkeys' own in the console pane, drawn apart from the console's text. */
+  private paneNote(text: string): void {
+    const note = Buffer.from(`\r\n\x1b[7m xenkeys: ${text} \x1b[0m\r\n`, 'utf8');
+    if (this.early) this.early.push(note);
+    else void this.shell.output(note);
   }
 
   captured(capture: KeyCapture): void {

@@ -4,23 +4,39 @@ import { parseHandlers } from '../../src/parse/handlers.js';
 import { HANDLER_LINES } from '../helpers/sim-console.js';
 
 describe('debug-key danger', () => {
-  it("judges by the host's own descriptions once known: 4.17 swapped n and N", () => {
+  it("never lets a host's list clear danger: n and N both stay dangerous (4.17 swapped them)", () => {
     const catalog = new KeyCatalog();
-    // Before the host's list is known, both n and N are treated as dangerous (the letters moved).
     expect(catalog.danger('n')).toBe('destructive');
     expect(catalog.danger('N')).toBe('destructive');
     catalog.learn(parseHandlers(HANDLER_LINES));
     expect(catalog.known).toBe(true);
-    expect(catalog.danger('n')).toBeNull();
+    expect(catalog.danger('n')).toBe('destructive');
     expect(catalog.danger('N')).toBe('destructive');
-    // Older Xen: n triggers the NMI.
-    const old = new KeyCatalog();
-    old.learn([
-      { key: 'n', description: 'trigger an NMI' },
-      { key: 'N', description: 'NMI statistics' },
+    expect(catalog.describe('n')).toBe('NMI statistics');
+  });
+
+  it('ignores forged descriptions that would make a dangerous key look harmless', () => {
+    const catalog = new KeyCatalog();
+    catalog.learn(
+      parseHandlers([
+        "(XEN)  key 'R' (ascii '52') => dump registers quietly",
+        "(XEN)  key '+' (ascii '2b') => show the log level",
+        "(XEN)  key 'q' (ascii '71') => dump domain (and guest debug) info",
+      ]),
+    );
+    expect(catalog.danger('R')).toBe('destructive');
+    expect(catalog.danger('+')).toBe('state-changing');
+    expect(catalog.danger('q')).toBeNull();
+  });
+
+  it("lets a host's list add danger to a key no version made dangerous", () => {
+    const catalog = new KeyCatalog();
+    catalog.learn([
+      { key: 'k', description: 'reboot into the firmware' },
+      { key: 'j', description: 'toggle the widget' },
     ]);
-    expect(old.danger('n')).toBe('destructive');
-    expect(old.danger('N')).toBeNull();
+    expect(catalog.danger('k')).toBe('destructive');
+    expect(catalog.danger('j')).toBe('state-changing');
   });
 
   it('classifies descriptions from the Xen source', () => {

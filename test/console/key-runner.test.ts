@@ -53,8 +53,11 @@ describe('key capture', () => {
     expect(isXenkeysError(refused, 'dangerous-key')).toBe(true);
     expect(sim.ran).toEqual([]);
     await captureKey(console, 'h', fast);
-    await captureKey(console, 'n', fast); // NMI statistics on this host
-    expect(sim.ran).toEqual(['h', 'n']);
+    // NMI statistics on this host, but `n` triggers an NMI on older Xen: the host list cannot clear it.
+    const n = await captureKey(console, 'n', fast).catch((e: unknown) => e);
+    expect(isXenkeysError(n, 'dangerous-key')).toBe(true);
+    await captureKey(console, 'q', fast);
+    expect(sim.ran).toEqual(['h', 'q']);
     const rebooted = await captureKey(console, 'R', { ...fast, allowDangerous: true });
     expect(rebooted.text).toContain('rebooting machine');
   });

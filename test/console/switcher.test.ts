@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import { isXenkeysError } from '../../src/core/errors.js';
+import { isXenkeysError, type XenkeysError } from '../../src/core/errors.js';
 import { restoreInput, switchTo } from '../../src/console/switcher.js';
 import { XenConsole } from '../../src/console/xen-console.js';
 import { FakeTransport } from '../../src/transports/fake.js';
@@ -43,27 +43,41 @@ describe('switching input', () => {
     expect(sim.inputTarget).toBe('dom0');
   });
 
-  it('never sends a second triple while the first is unconfirmed', async () => {
-    const fake = new FakeTransport(); // a console that never answers
-    const console = new XenConsole(fake, { clock: systemClock });
+  it('never sends a second triple after one Xen did not answer, and says the console never answered', async () => {
+    const fake = new FakeTransport(); // a console that never answers (another client holds it)
+    const console = new XenConsole(fake, { clock: systemClock, confirmWindowMs: 50 });
     await fake.open();
-    const error = await switchTo(console, 'xen', { confirmTimeoutMs: 50 }).catch((e: unknown) => e);
+    const error = await switchTo(console, 'xen').catch((e: unknown) => e);
     expect(isXenkeysError(error, 'switch-not-confirmed')).toBe(true);
+    expect((error as Error).message).toMatch(/never answered/);
+    expect((error as XenkeysError).hint).toMatch(/may still be queued.*xenkeys switch --to dom0/s);
     expect(fake.writes).toHaveLength(1);
-    // Returning input waits for the owed reply instead of sending again.
-    const again = await restoreInput(console, { confirmTimeoutMs: 50 }).catch((e: unknown) => e);
+    // Returning input does not add a triple either: it says why at once.
+    const again = await restoreInput(console).catch((e: unknown) => e);
     expect(isXenkeysError(again, 'switch-not-confirmed')).toBe(true);
     expect(fake.writes).toHaveLength(1);
-    // A late reply is still understood.
+    // The late reply (the queued triple arriving) is not believed: input stays unverified.
     fake.emitData("(XEN) *** Serial input to Xen (type 'CTRL-a' three times to switch input)\r\n");
-    expect(console.input).toMatchObject({ target: 'xen', found: 'dom0', unconfirmedSwitches: 0 });
+    expect(console.input.target).toBe('unknown');
+    expect(console.input.unverified).toMatch(/no switch of ours/);
   });
 
-  it('says so when Xen has switching disabled', async () => {
+  it('names what answered when it is not Xen', async () => {
+    const fake = new FakeTransport();
+    const console = new XenConsole(fake, { clock: systemClock, confirmWindowMs: 50 });
+    await fake.open();
+    fake.emitData('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+    const error = await switchTo(console, 'xen').catch((e: unknown) => e);
+    expect((error as Error).message).toBe('no Xen answered the switch; this looks like an HTTP server');
+    expect((error as XenkeysError).hint).not.toMatch(/conswitch/);
+  });
+
+  it('says so when Xen has switching disabled (learnt from its end-of-boot message)', async () => {
     const fake = new FakeTransport();
     const console = new XenConsole(fake, { clock: systemClock });
     await fake.open();
-    fake.emitData('(XEN) *** Serial input to DOM0\r\n');
+    fake.emitData('(XEN) Xen version 4.17.7 (Debian)\r\n(XEN) *** Serial input to DOM0\r\n');
+    expect(console.input.switchingDisabled).toBe(true);
     const error = await switchTo(console, 'xen').catch((e: unknown) => e);
     expect(isXenkeysError(error, 'switch-not-confirmed')).toBe(true);
     expect((error as Error).message).toMatch(/disabled/);

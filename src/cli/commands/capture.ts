@@ -4,10 +4,12 @@
 
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import type { ErrorCode } from '../../core/errors.js';
+import { isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
 import { restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
+import type { InputState } from '../../console/input-target.js';
+import { waitForQuiet } from '../../console/quiet.js';
 import {
   DEFAULT_RECONNECT,
   ReconnectingTransport,
@@ -15,11 +17,16 @@ import {
 } from '../../transports/reconnecting.js';
 import type { Transport } from '../../transports/transport.js';
 import { capturesDocument } from '../captures-file.js';
-import { captureExitCode } from '../exit-codes.js';
+import { captureExitCode, EXIT } from '../exit-codes.js';
 import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
 import { createProgress, type Progress } from '../progress.js';
-import { numbered, prepareOutDir } from '../out-dir.js';
-import { openSessionFiles } from '../session-files.js';
+import { numbered, prepareOutDir, type OutDir } from '../out-dir.js';
+import {
+  describeWriteError,
+  openSessionFiles,
+  type SessionFiles,
+  type SessionFilesOptions,
+} from '../session-files.js';
 import { trapSignals } from '../signals.js';
 import { writeCaptureReport } from '../capture-report.js';
 import { printCaptureSummary } from '../summary.js';
@@ -116,18 +123,25 @@ export async function runCapture(
   const keys = planKeys(options.keys);
   if (!options.allowDangerous) refuseUnambiguouslyDangerous(keys);
 
-  // 2. The transport (usage errors surface here), the output folder and the recorders.
+  // 2. The transport (usage errors surface here), the output folder and the recorders: a folder we
+  //    cannot write is found out here, before anything touches the host.
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
-  const { dir: outDir, index } = prepareOutDir(options.out, {
-    reuse: options.reuseOut ?? false,
-    wallNow: clock.wallNow(),
-  });
-  const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
-  const files = openSessionFiles(outDir, {
-    name: numbered('session', index),
+  const stop = new AbortController();
+  const out = openOutput(options, clock.wallNow());
+  const outDir = out.dir;
+  const files = await openSessionOutput(out, {
     title: `xenkeys capture: ${transport.description}`,
     wallStart: clock.wallNow(),
     recordInput: options.recordInput,
+    // A full disk mid-session: stop pressing keys, return input, keep what was written.
+    onFailure: (error, file) =>
+      stop.abort(new XenkeysError('write-failed', `could not write ${describeWriteError(error, file)}`)),
+  });
+  const console = new XenConsole(transport, {
+    clock,
+    conswitch: options.conswitch,
+    confirmWindowMs: options.confirmTimeoutMs,
+    quietMs: options.timing.quietMs,
   });
   console.onEvent((event) => files.write(event));
 
@@ -144,8 +158,8 @@ export async function runCapture(
           if (count === 1) progress.warn(`${name}: stopping, returning input to where it was found…`);
           else progress.warn(`${name} again: giving up on returning input; it may still be at Xen`);
         });
-  const signal = signals?.signal;
-  const switchOptions = { confirmTimeoutMs: options.confirmTimeoutMs, ...(signal ? { signal } : {}) };
+  const signal = signals ? AbortSignal.any([signals.signal, stop.signal]) : stop.signal;
+  const switchOptions = { confirmTimeoutMs: options.confirmTimeoutMs, signal };
 
   const captures: KeyCapture[] = [];
   let loss: ErrorCode | null = null;
@@ -154,7 +168,7 @@ export async function runCapture(
       loss = reason.kind === 'error' && reason.code ? reason.code : 'transport-lost';
   });
   let failure: unknown = null;
-  let restored = true;
+  let restored: boolean;
   try {
     // 3. Connect.
     // A line, not a spinner: opening may ask for a password or passphrase on this terminal.
@@ -175,7 +189,12 @@ export async function runCapture(
       progress.step(`typing at dom0: ${options.type}`);
       await console.send(Buffer.from(`${options.type}\r`, 'utf8'), 'keyboard');
     }
-    if (options.until) await waitLine(options.until);
+    if (options.until) {
+      await waitLine(options.until);
+      // The match is often the first line of a panic: let the whole trace arrive before pressing keys.
+      progress.step('waiting for the output to go quiet');
+      await waitForQuiet(console, { ...options.timing, firstOutputMs: options.timing.quietMs, signal });
+    }
 
     // 4-6. Learn the host's keys, judge danger by its own descriptions, press the keys one by one.
     if (keys.length > 0 || options.keys === 'all-safe') {
@@ -187,10 +206,11 @@ export async function runCapture(
       });
     }
   } catch (error) {
-    failure = error;
+    failure = stop.signal.aborted ? stop.signal.reason : error;
   } finally {
-    // 7. Return input to where it was found — unless the line is gone for good.
-    if (transport.isOpen) {
+    // 7. Return input to where it was found — unless the line is gone for good, or the console never
+    //    answered a switch (a second triple could arrive after the first and flip input again).
+    if (transport.isOpen && console.input.unanswered === 0) {
       try {
         progress.step(
           `returning input to ${console.input.found === 'unknown' ? 'where it was' : console.input.found}`,
@@ -199,6 +219,7 @@ export async function runCapture(
           confirmTimeoutMs: options.confirmTimeoutMs,
           ...(signals ? { signal: signals.urgent } : {}),
         });
+        restored = isRestored(console.input);
         if (console.input.found !== 'unknown') progress.succeed(`input is back on ${console.input.found}`);
         else progress.stop();
       } catch (error) {
@@ -206,8 +227,8 @@ export async function runCapture(
         failure ??= error;
         progress.fail(`could not return input: ${(error as Error).message}`);
       }
-    } else if (console.input.found !== 'unknown' && console.input.target !== console.input.found) {
-      restored = false;
+    } else {
+      restored = isRestored(console.input);
     }
     await transport.close('capture finished').catch(() => undefined);
     files.close();
@@ -218,14 +239,22 @@ export async function runCapture(
   // 8. Results: captures.json, a summary on stdout, and an exit code that says what happened.
   const interrupted = signals?.received ?? null;
   const exitCode = captureExitCode({ failure, restored, interrupted, captures, loss });
-  if (!restored) {
+  // The unanswered-switch error says what to do itself; anything else gets the way back here.
+  if (!restored && console.input.unanswered === 0) {
     progress.fail(
       `input may still be at ${console.input.target === 'unknown' ? 'an unknown target' : console.input.target}: ` +
         'press Ctrl-A three times on the console (or run `xenkeys switch --to dom0 …`)',
     );
   }
-  const capturesPath = path.join(outDir, `${numbered('captures', index)}.json`);
-  await writeJson(
+  if (files.failure) {
+    const n = files.unstoredBytes;
+    progress.fail(
+      `${n} received byte${n === 1 ? '' : 's'} could not be stored (${describeWriteError(files.failure.error, files.failure.file)}); ` +
+        'everything received before that is in the files',
+    );
+  }
+  const capturesPath = path.join(outDir, `${numbered('captures', out.index)}.json`);
+  const written = await writeJson(
     capturesPath,
     capturesDocument({
       tool: { name: 'xenkeys', version: VERSION },
@@ -241,21 +270,67 @@ export async function runCapture(
       warnings,
       captures,
     }),
+  ).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      // A refusal (a planted link, a file in the way) says what it is itself.
+      progress.fail(
+        isXenkeysError(error)
+          ? error.message
+          : `could not write ${describeWriteError(error, path.basename(capturesPath))}`,
+      );
+      return false;
+    },
   );
-  if (options.report) {
-    const reportStem = path.join(outDir, numbered('report', index));
+  if (options.report && written) {
+    const reportStem = path.join(outDir, numbered('report', out.index));
     const reportProblem = await writeCaptureReport(
       reportStem,
       files.rawPath,
       captures,
       transport.description,
     );
-    if (reportProblem) progress.warn(`${path.basename(reportStem)}.json not written: ${reportProblem}`);
+    if (reportProblem) progress.warn(`${path.basename(reportStem)}.* not written: ${reportProblem}`);
   }
   printCaptureSummary(stdout, captures, [files.castPath, files.rawPath, capturesPath]);
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
-  return { exitCode, outDir, captures, error };
+  return { exitCode: written || exitCode !== 0 ? exitCode : EXIT['write-failed'], outDir, captures, error };
+}
+
+/**
+ * The output folder (out-dir.ts: a fresh one by default, an --out holding a session refused) and the
+ * session files in it, or a clear error before anything touches the host.
+ */
+function openOutput(options: CaptureOptions, wallNow: number): OutDir {
+  try {
+    return prepareOutDir(options.out, { reuse: options.reuseOut ?? false, wallNow });
+  } catch (error) {
+    throw outputError(error, options.out ?? '.');
+  }
+}
+
+async function openSessionOutput(out: OutDir, options: SessionFilesOptions): Promise<SessionFiles> {
+  try {
+    return openSessionFiles(out.dir, { ...options, name: numbered('session', out.index) });
+  } catch (error) {
+    throw outputError(error, out.dir);
+  }
+}
+
+function outputError(error: unknown, dir: string): unknown {
+  if (isXenkeysError(error)) return error;
+  return new XenkeysError(
+    'write-failed',
+    `cannot write the output folder ${describeWriteError(error as NodeJS.ErrnoException, dir)}`,
+    { hint: 'Choose a folder you can write with --out DIR.' },
+  );
+}
+
+/** Input is as found: verified back where it was found, or never moved at all. */
+function isRestored(state: InputState): boolean {
+  if (state.found === 'unknown') return state.triplesSent === 0;
+  return state.target === state.found;
 }
 
 function describeError(error: unknown): string {

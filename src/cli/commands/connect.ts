@@ -2,6 +2,7 @@
 // byte-exact, Ctrl-] opens local commands (switch, key menu, presets, recording, scrollback).
 // Recording is on from the start unless --no-record; keystrokes only with --record-input.
 
+import { Option } from 'commander';
 import { systemClock } from '../../core/clock.js';
 import { XenkeysError } from '../../core/errors.js';
 import { DEFAULT_CAPTURE } from './capture.js';
@@ -50,11 +51,12 @@ export function register({ program, exit, reportError }: CommandContext): void {
     )
     .option('--no-record', 'start without recording (Ctrl-] r starts it)')
     .option('--record-input', "record keystrokes as 'i' events (off: they can be passwords)")
-    .option(
-      '--reconnect <n>',
-      'reconnect attempts after the line drops (0: none)',
-      intOption('--reconnect', 0, 100),
-      DEFAULT_CAPTURE.reconnect.attempts,
+    .addOption(
+      new Option('--reconnect <n>', 'reconnect attempts after the line drops (0: none)')
+        .argParser((value: string) =>
+          value === 'forever' ? Infinity : intOption('--reconnect', 0, 1_000_000)(value),
+        )
+        .default(Infinity, 'forever, for as long as you stay'),
     )
     .option(
       '--confirm-timeout <ms>',

@@ -57,7 +57,11 @@ export async function runSwitch(
   if (!/^(xen|dom\d+)$/.test(options.to)) {
     throw new XenkeysError('usage', `--to ${options.to}: say xen, dom0 or dom<N>`);
   }
-  const console = new XenConsole(transport, { clock: systemClock, conswitch: options.conswitch });
+  const console = new XenConsole(transport, {
+    clock: systemClock,
+    conswitch: options.conswitch,
+    confirmWindowMs: options.confirmTimeoutMs,
+  });
   await transport.open();
   try {
     await switchTo(console, options.to as 'xen' | `dom${number}`, {
