@@ -6,44 +6,17 @@
 // a confirmed switch re-learns it. A pure state machine: every event carries the monotonic time.
 // Source: xen/drivers/char/console.c, serial_rx(), switch_serial_input() / console_switch_input().
 
-/** 'unknown' when not verified; 'dom<N>' as Xen names domains in its messages. */
-export type InputTarget = 'unknown' | 'xen' | `dom${number}`;
-export type KnownTarget = Exclude<InputTarget, 'unknown'>;
+import { targetLabel, type InputTarget, type KnownTarget, type SwitchMessage } from './switch-message.js';
 
-export interface SwitchMessage {
-  target: KnownTarget;
-  /** The configured switch letter as Xen prints it ('a' for CTRL-a), or null when the hint is absent. */
-  switchChar: string | null;
-  /** 'to' since 4.12 (rotation Xen → DOM0 → … → Xen); 'arrow' up to 4.11 (toggle Xen ↔ DOM0). */
-  style: 'to' | 'arrow';
-}
-
-// Matches anywhere in a line: the busybox prompt is often still on the line when Xen speaks.
-const SWITCH_RE =
-  /\*\*\* Serial input (to|->) (Xen|DOM(\d+))(?: \(type 'CTRL-(.)' three times to switch input)?/;
-
-export function parseSwitchMessage(text: string): SwitchMessage | null {
-  const m = SWITCH_RE.exec(text);
-  if (!m) return null;
-  const target = m[2] === 'Xen' ? 'xen' : (`dom${Number(m[3])}` as const);
-  return { target, switchChar: m[4] ?? null, style: m[1] === 'to' ? 'to' : 'arrow' };
-}
-
-// Xen's first boot line (console_init_preirq): after it, Xen itself hands input over once.
-const BOOT_RE = /^\(XEN\) (?:\[[^\]]*\] )?Xen version \d+\.\d+/;
-
-export function isBootBanner(text: string): boolean {
-  return BOOT_RE.test(text);
-}
-
-/** The control byte for a conswitch letter: 'a' → 0x01 (Xen: opt_conswitch[0] - 'a' + 1). */
-export function switchCodeFor(letter: string): number {
-  const code = letter.charCodeAt(0) - 0x61 + 1;
-  if (letter.length !== 1 || code < 1 || code > 26) {
-    throw new RangeError(`conswitch letter must be a-z, got ${JSON.stringify(letter)}`);
-  }
-  return code;
-}
+export {
+  isBootBanner,
+  parseSwitchMessage,
+  switchCodeFor,
+  targetLabel,
+  type InputTarget,
+  type KnownTarget,
+  type SwitchMessage,
+} from './switch-message.js';
 
 /** A complete triple that reached the wire and awaits Xen's one answer. */
 export interface PendingSwitch {
@@ -277,12 +250,6 @@ export function previousInRotation(state: InputState, target: KnownTarget): Know
   return n === 0 ? 'xen' : `dom${n - 1}`;
 }
 
-/** How Xen's own status reads: "XEN", "DOM0", "?" (the TUI shows `input: XEN`). */
-export function targetLabel(target: InputTarget): string {
-  if (target === 'unknown') return '?';
-  return target.toUpperCase();
-}
-
 function learnFrom(state: InputState, message: SwitchMessage): InputState {
   const domNumber = message.target === 'xen' ? 0 : Number(message.target.slice(3));
   return {
@@ -291,7 +258,8 @@ function learnFrom(state: InputState, message: SwitchMessage): InputState {
     unverified: null,
     style: message.style,
     maxDomSeen: Math.max(state.maxDomSeen, domNumber),
-    switchingDisabled: message.switchChar === null,
+    // A hint cut off by other text says nothing either way: keep what we knew.
+    switchingDisabled: message.switchChar === '' ? state.switchingDisabled : message.switchChar === null,
   };
 }
 

@@ -3,13 +3,13 @@
 // TUI, tests). No I/O of its own: bytes come from the transport, time from the Clock.
 
 import type { Clock } from '../core/clock.js';
-import { DisposableStore, Emitter, type Disposable } from '../core/emitter.js';
+import { DisposableStore, Emitter, firstOf, type Disposable } from '../core/emitter.js';
 import { XenkeysError, type ErrorCode } from '../core/errors.js';
 import type { SessionEvent } from '../core/session-event.js';
-import { parseHandlers } from '../parse/handlers.js';
 import type { CloseReason, Transport } from '../transports/transport.js';
 import { formatMarker, type Marker } from '../record/markers.js';
 import { KeyCatalog } from './debug-keys.js';
+import { HandlerHarvest } from './handler-harvest.js';
 import { guardInput, type GuardVerdict, type InputOrigin } from './input-guard.js';
 import {
   expirePending,
@@ -25,7 +25,6 @@ import {
   type InputState,
 } from './input-target.js';
 import { LineSplitter, type Line } from './line-splitter.js';
-import type { TimerHandle } from '../core/clock.js';
 
 export interface XenConsoleOptions {
   clock: Clock;
@@ -58,9 +57,8 @@ export class XenConsole implements Disposable {
   private splitter = new LineSplitter();
   private rawOffset = 0;
   private lastOutputAt: number;
-  /** Lines of an `h` the user typed at verified Xen, learned when its output goes quiet. */
-  private handlerHarvest: { lines: string[]; timer: TimerHandle | null } | null = null;
-  private readonly quietMs: number;
+  /** An `h` the user typed at verified Xen, learned when its output goes quiet. */
+  private readonly harvest: HandlerHarvest;
   /** Terminal replies held since input was last verified at a domain (reported as one marker). */
   private heldReplies = 0;
   private readonly recentLines: string[] = [];
@@ -95,7 +93,15 @@ export class XenConsole implements Disposable {
     this.clock = options.clock;
     this.switchCode = switchCodeFor(options.conswitch ?? 'a');
     this.confirmWindowMs = options.confirmWindowMs ?? DEFAULT_CONFIRM_WINDOW_MS;
-    this.quietMs = options.quietMs ?? 1_000;
+    this.harvest = new HandlerHarvest(
+      this.clock,
+      options.quietMs ?? 1_000,
+      () => this.lastOutputAt,
+      (handlers) => {
+        this.catalog.learn(handlers);
+        this.stateEmitter.fire(this.state);
+      },
+    );
     this.startedAt = this.clock.now();
     this.lastOutputAt = this.startedAt;
     this.subscriptions.add(transport.onData((bytes) => this.receive(bytes)));
@@ -181,7 +187,7 @@ export class XenConsole implements Disposable {
     this.eventEmitter.fire({ type: 'input', t: this.elapsed(), bytes: verdict.allowed });
     // An `h` typed by hand at verified Xen teaches the key list too (automation learns its own).
     if (atXen && origin === 'keyboard' && verdict.allowed.length === 1 && verdict.allowed[0] === 0x68) {
-      this.startHarvest();
+      this.harvest.start();
     }
     await this.transport.write(verdict.allowed);
     return verdict;
@@ -195,21 +201,13 @@ export class XenConsole implements Disposable {
   whenConnected(signal?: AbortSignal): Promise<void> {
     if (this.closed) return Promise.reject(lostError(this.closed, 'the line to come back'));
     if (this.connected) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const subs = new DisposableStore();
-      const finish = (fn: () => void): void => {
-        subs.dispose();
-        fn();
-      };
-      subs.add(this.onConnection((up) => up && finish(resolve)));
-      subs.add(this.onClose((reason) => finish(() => reject(lostError(reason, 'the line to come back')))));
-      if (signal) {
-        const onAbort = (): void => finish(() => reject(signal.reason));
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        subs.add({ dispose: () => signal.removeEventListener('abort', onAbort) });
-      }
-    });
+    return firstOf(
+      (resolve, reject) => [
+        this.onConnection((up) => up && resolve()),
+        this.onClose((reason) => reject(lostError(reason, 'the line to come back'))),
+      ],
+      signal,
+    );
   }
 
   /** Switch triples Xen did not answer in time stop being "pending": the target is unverified. */
@@ -238,30 +236,19 @@ export class XenConsole implements Disposable {
       options.timeoutCode ?? 'wait-timeout',
       `timed out after ${options.timeoutMs} ms waiting for ${options.what}`,
     );
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(lostError(this.closed, options.what));
-      const subs = new DisposableStore();
-      const finish = (fn: () => void): void => {
-        subs.dispose();
-        fn();
-      };
-      subs.add(this.onLine((line) => match(line) && finish(() => resolve(line))));
-      subs.add(this.onClose((reason) => finish(() => reject(lostError(reason, options.what)))));
-      const timer = this.clock.setTimeout(() => finish(() => reject(timeoutError)), options.timeoutMs);
-      subs.add({ dispose: () => timer.cancel() });
-      if (options.signal) {
-        const signal = options.signal;
-        const onAbort = (): void => finish(() => reject(signal.reason));
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        subs.add({ dispose: () => signal.removeEventListener('abort', onAbort) });
-      }
-    });
+    if (this.closed) return Promise.reject(lostError(this.closed, options.what));
+    return firstOf((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => reject(timeoutError), options.timeoutMs);
+      return [
+        this.onLine((line) => match(line) && resolve(line)),
+        this.onClose((reason) => reject(lostError(reason, options.what))),
+        { dispose: () => timer.cancel() },
+      ];
+    }, options.signal);
   }
 
   dispose(): void {
-    this.handlerHarvest?.timer?.cancel();
-    this.handlerHarvest = null;
+    this.harvest.stop();
     this.subscriptions.dispose();
   }
 
@@ -285,26 +272,10 @@ export class XenConsole implements Disposable {
         this.mark({ type: 'note', text: step.reason ?? 'unverified switch message' });
       else this.mark({ type: 'input', target: message.target });
     }
-    if (this.handlerHarvest) this.handlerHarvest.lines.push(line.text);
+    this.harvest.line(line.text);
     this.recentLines.push(line.text.slice(0, 200));
     if (this.recentLines.length > 8) this.recentLines.shift();
     this.lineEmitter.fire(line);
-  }
-
-  // Learn the key list from an `h` the user typed, once its output has gone quiet.
-  private startHarvest(): void {
-    this.handlerHarvest?.timer?.cancel();
-    const harvest: { lines: string[]; timer: TimerHandle | null } = { lines: [], timer: null };
-    this.handlerHarvest = harvest;
-    const arm = (): void => {
-      harvest.timer = this.clock.setTimeout(() => {
-        if (this.clock.now() - this.lastOutputAt < this.quietMs) return arm();
-        if (this.handlerHarvest === harvest) this.handlerHarvest = null;
-        this.catalog.learn(parseHandlers(harvest.lines));
-        this.stateEmitter.fire(this.state);
-      }, this.quietMs);
-    };
-    arm();
   }
 
   private setState(next: InputState): void {

@@ -65,3 +65,38 @@ export class DisposableStore implements Disposable {
     for (const item of items) item.dispose();
   }
 }
+
+/**
+ * A promise settled by whichever of its listeners fires first, or by `signal` aborting; every
+ * listener (and timer) `arm` returns is disposed as soon as it settles.
+ */
+export function firstOf<T>(
+  arm: (resolve: (value: T) => void, reject: (error: unknown) => void) => Disposable[],
+  signal?: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const subs = new DisposableStore();
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      subs.dispose();
+      fn();
+    };
+    if (signal?.aborted) return reject(signal.reason);
+    const armed = arm(
+      (v) => finish(() => resolve(v)),
+      (e) => finish(() => reject(e)),
+    );
+    // A listener may have fired while arming: then nothing is left to keep.
+    for (const d of armed) {
+      if (settled) d.dispose();
+      else subs.add(d);
+    }
+    if (signal) {
+      const onAbort = (): void => finish(() => reject(signal.reason));
+      signal.addEventListener('abort', onAbort, { once: true });
+      subs.add({ dispose: () => signal.removeEventListener('abort', onAbort) });
+    }
+  });
+}
