@@ -9,6 +9,7 @@ import { intOption } from './transport-options.js';
 export interface CaptureFlags {
   keys: string;
   out?: string;
+  reuseOut?: boolean;
   conswitch: string;
   quietGap: number;
   firstOutputTimeout: number;
@@ -49,7 +50,11 @@ export function addCaptureFlags(command: Command, defaults: { keys: string; quie
     )
     .option(
       '-o, --out <dir>',
-      'folder for session.cast, session.raw and captures.json (default: ./xenkeys-DATE-TIME)',
+      'folder for session.cast, session.raw, captures.json (made 0700; default: a new ./xenkeys-DATE-TIME-XXXXXX)',
+    )
+    .option(
+      '--reuse-out',
+      'write into an --out that already holds a session, as session-N.* (moves and overwrites nothing)',
     )
     .option(
       '--conswitch <letter>',
@@ -123,6 +128,7 @@ export function captureOptionsFrom(flags: CaptureFlags): CaptureOptions {
   return {
     keys: flags.keys,
     ...(flags.out !== undefined ? { out: flags.out } : {}),
+    reuseOut: Boolean(flags.reuseOut),
     conswitch: flags.conswitch,
     timing: {
       quietMs: flags.quietGap,

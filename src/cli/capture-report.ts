@@ -1,10 +1,9 @@
-// After a capture: DIR/report.json and DIR/report.md from the session just recorded — its raw log
+// After a capture: DIR/report.json and DIR/report.md (report-N.* in a reused folder) from the session just recorded — its raw log
 // streamed beside the captures already in memory (cut exactly as the key runner cut them), so even a
 // long session is never held whole. A failure here never fails the capture: the caller warns and
 // carries on.
 
 import { createReadStream } from 'node:fs';
-import path from 'node:path';
 import { LineSplitter } from '../console/line-splitter.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import { RawWithCaptures, ReportBuilder } from '../report/build.js';
@@ -12,8 +11,9 @@ import { renderJsonChunks } from '../report/render-json.js';
 import { renderMarkdownChunks } from '../report/render-markdown.js';
 import { writeChunksAtomically } from './report-output.js';
 
+/** Writes `${stem}.json` and `${stem}.md` (new files: an existing one is refused, not replaced). */
 export async function writeCaptureReport(
-  outDir: string,
+  stem: string,
   rawPath: string,
   captures: readonly KeyCapture[],
   name: string | null,
@@ -31,8 +31,8 @@ export async function writeCaptureReport(
     if (tail) feed.line(tail.text, tail.offset, tail.length);
     feed.end();
     const report = builder.finish();
-    await writeChunksAtomically(path.join(outDir, 'report.json'), renderJsonChunks(report));
-    await writeChunksAtomically(path.join(outDir, 'report.md'), renderMarkdownChunks(report));
+    await writeChunksAtomically(`${stem}.json`, renderJsonChunks(report), { replace: false });
+    await writeChunksAtomically(`${stem}.md`, renderMarkdownChunks(report), { replace: false });
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -26,6 +26,7 @@ export async function runDemoTui(
     prefix,
     conswitch: options.conswitch,
     out: options.out ?? mkdtempSync(path.join(os.tmpdir(), 'xenkeys-demo-')),
+    ...(options.reuseOut ? { reuseOut: true } : {}),
     record: true,
     recordInput: options.recordInput,
     timing: options.timing,

@@ -2,10 +2,10 @@
 // the console model, the recorder and the TUI, in that order, and afterwards says where the
 // recordings are and whether input went back to where it was found. Connect errors print normally.
 
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pc from 'picocolors';
 import { systemClock } from '../core/clock.js';
+import { terminalText } from '../core/text-controls.js';
 import { XenkeysError } from '../core/errors.js';
 import type { KeyTiming } from '../console/key-runner.js';
 import { switchCodeFor } from '../console/input-target.js';
@@ -16,7 +16,9 @@ import type { Transport } from '../transports/transport.js';
 import { describeByte, parsePrefix } from '../tui/keymap.js';
 import { LiveSession } from '../tui/live-session.js';
 import type { ReportViewBuilder } from '../tui/report-view.js';
+import { writeFileAtomically } from '../record/safe-files.js';
 import { EXIT } from './exit-codes.js';
+import { prepareOutDir } from './out-dir.js';
 import { trapSignals } from './signals.js';
 import { createTuiRecorder } from './tui-recorder.js';
 
@@ -25,6 +27,8 @@ export interface LiveTuiOptions {
   /** `--prefix` as typed (^], ctrl-t, 0x1d). */
   prefix: string;
   out?: string;
+  /** Write into an --out that already holds a session, under the next free number. */
+  reuseOut?: boolean;
   record: boolean;
   recordInput: boolean;
   timing: KeyTiming;
@@ -46,8 +50,7 @@ export async function runLiveTui(
   const prefix = parsePrefixOption(options.prefix, options.conswitch);
   const clock = systemClock;
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
-  const outDir = path.resolve(options.out ?? defaultOutDir());
-  await mkdir(outDir, { recursive: true });
+  const outDir = prepareOutDir(options.out, { reuse: options.reuseOut ?? false, wallNow: clock.wallNow() });
   const console = new XenConsole(transport, {
     clock,
     conswitch: options.conswitch,
@@ -100,14 +103,15 @@ export async function runLiveTui(
     out.write(`${result.captures.length} key capture(s) in the recording's markers\n`);
   const stats = process.env['XENKEYS_TUI_STATS'];
   if (stats)
-    await writeFile(
+    writeFileAtomically(
       stats,
       JSON.stringify({ renders: result.renders, renderRequests: result.renderRequests }),
+      { replace: true },
     );
   if (!result.restored) {
     const where = console.input.target === 'unknown' ? 'an unknown target' : console.input.target;
     process.stderr.write(
-      `${pc.red('xenkeys:')} input may still be at ${where}: ${(result.error as Error | null)?.message ?? ''}\n` +
+      `${pc.red('xenkeys:')} input may still be at ${where}: ${terminalText((result.error as Error | null)?.message ?? '')}\n` +
         `${pc.dim('press Ctrl-A three times on the console, or run `xenkeys switch --to dom0 …`')}\n`,
     );
     return EXIT['switch-not-confirmed'];
@@ -121,7 +125,9 @@ async function probe(console: XenConsole, confirmTimeoutMs: number): Promise<voi
   try {
     await learnInput(console, { confirmTimeoutMs });
   } catch (error) {
-    process.stderr.write(`xenkeys: warning: ${(error as Error).message}; input shows as ? until Xen says\n`);
+    process.stderr.write(
+      `xenkeys: warning: ${terminalText((error as Error).message)}; input shows as ? until Xen says\n`,
+    );
   }
 }
 
@@ -148,9 +154,4 @@ function parsePrefixOption(spec: string, conswitch: string): number {
 function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-}
-
-function defaultOutDir(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  return `xenkeys-${stamp}`;
 }

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { terminalText } from '../core/text-controls.js';
 import { isXenkeysError } from '../core/errors.js';
 import type { CommandContext } from './command-context.js';
 import * as capture from './commands/capture.js';
@@ -53,11 +54,11 @@ export function reportError(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (isXenkeysError(error)) {
-    process.stderr.write(`${pc.red('xenkeys:')} ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${pc.dim(error.hint)}\n`);
+    process.stderr.write(`${pc.red('xenkeys:')} ${terminalText(error.message)}\n`);
+    if (error.hint) process.stderr.write(`${pc.dim(terminalText(error.hint))}\n`);
     return EXIT[error.code];
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${pc.red('xenkeys: internal error:')} ${detail}\n`);
+  process.stderr.write(`${pc.red('xenkeys: internal error:')} ${terminalText(detail)}\n`);
   return EXIT.internal;
 }

@@ -3,6 +3,7 @@
 
 import type { Ora } from 'ora';
 import pc from 'picocolors';
+import { terminalText } from '../core/text-controls.js';
 
 export interface Progress {
   step(text: string): void;
@@ -20,16 +21,28 @@ export async function createProgress(
   stream: NodeJS.WriteStream = process.stderr,
 ): Promise<Progress> {
   const tty = Boolean(stream.isTTY);
-  if (tty && mode !== 'never') return spinnerProgress(stream, (await import('ora')).default);
+  if (tty && mode !== 'never') return safe(spinnerProgress(stream, (await import('ora')).default));
   const plain = mode === 'always';
   const line = (text: string): void => void stream.write(`xenkeys: ${text}\n`);
-  return {
+  return safe({
     step: (text) => plain && line(`${text}…`),
     succeed: (text) => plain && line(text),
     info: (text) => plain && line(text),
     fail: (text) => line(text),
     warn: (text) => line(`warning: ${text}`),
     stop: () => undefined,
+  });
+}
+
+/** Messages can quote the console (a key's description, a refused line): its controls are shown, not applied. */
+function safe(p: Progress): Progress {
+  return {
+    step: (text) => p.step(terminalText(text)),
+    succeed: (text) => p.succeed(terminalText(text)),
+    fail: (text) => p.fail(terminalText(text)),
+    warn: (text) => p.warn(terminalText(text)),
+    info: (text) => p.info(terminalText(text)),
+    stop: () => p.stop(),
   };
 }
 

@@ -1,13 +1,22 @@
 // Writing a rendered report: chunk by chunk (a report of a 200 MB log is too big for one string), to a
-// temp file renamed into place so a reader never sees half of it (a device such as /dev/null is written
-// in place), or to stdout, where a reader that stops early (`| head`) closes the pipe without that being
-// an error.
+// 0600 temp file with an unpredictable name put in place at the end so a reader never sees half of it
+// (a device such as /dev/null is written in place), or to stdout, where a reader that stops early
+// (`| head`) closes the pipe without that being an error.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { closeSync, constants, lstatSync, openSync, type Stats } from 'node:fs';
+import { createTempBeside, publish, removeQuietly, writeAllSync } from '../record/safe-files.js';
 
-export async function writeChunksAtomically(file: string, chunks: Iterable<string>): Promise<void> {
-  const out = await fileOutput(file);
+/** `replace`: a file the user named (`-o FILE`) is replaced; files of a session are only ever new. */
+export interface FileOutputOptions {
+  replace: boolean;
+}
+
+export async function writeChunksAtomically(
+  file: string,
+  chunks: Iterable<string>,
+  options: FileOutputOptions = { replace: true },
+): Promise<void> {
+  const out = await fileOutput(file, options);
   try {
     for (const chunk of chunks) out.write(chunk);
     await out.close();
@@ -70,14 +79,18 @@ const WRITE_BYTES = 4 * 1024 * 1024;
 
 /**
  * To a file: a temp file beside it, written synchronously (a file takes writes at once: no stream to
- * buffer for), renamed into place by close(). Something that is not a regular file (`-o /dev/null`, a
- * fifo) is written in place: renaming over it would replace the device with a file.
+ * buffer for), put in place by close() — replacing what was there (a link is replaced, never followed)
+ * only with `replace`. A device or fifo (`-o /dev/null`) is written in place: renaming over it would
+ * replace the device with a file.
  */
-export async function fileOutput(file: string): Promise<ChunkOutput> {
-  const existing = await stat(file).catch(() => null);
-  const direct = existing !== null && !existing.isFile();
-  const tmp = direct ? file : `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+export async function fileOutput(
+  file: string,
+  options: FileOutputOptions = { replace: true },
+): Promise<ChunkOutput> {
+  const existing = lstatOrNull(file);
+  const direct = existing !== null && (existing.isCharacterDevice() || existing.isFIFO());
+  const temp = direct ? null : createTempBeside(file);
+  const fd = temp ? temp.fd : openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW);
   let queue: string[] = [];
   let queued = 0;
   let closed = false;
@@ -95,15 +108,18 @@ export async function fileOutput(file: string): Promise<ChunkOutput> {
     },
     flush: async () => flushSync(),
     close: async () => {
-      flushSync();
-      closed = true;
-      closeSync(fd);
-      if (!direct) await rename(tmp, file);
+      try {
+        flushSync();
+      } finally {
+        closed = true;
+        closeSync(fd);
+      }
+      if (temp) publish(temp.path, file, options);
     },
     abort: async () => {
       if (!closed) closeSync(fd);
       closed = true;
-      if (!direct) await rm(tmp, { force: true });
+      if (temp) removeQuietly(temp.path);
     },
   };
 }
@@ -133,6 +149,10 @@ export function streamOutput(stream: NodeJS.WritableStream): ChunkOutput {
   };
 }
 
-function writeAllSync(fd: number, bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null;
+  }
 }

@@ -1,12 +1,14 @@
 // A session's files in its output folder: session.cast (asciicast v2, with markers) and
-// session.raw (the exact bytes received). Both are written as events arrive.
+// session.raw (the exact bytes received). Both are written as events arrive, into files made new
+// (record/safe-files.ts): a name already taken is refused, never overwritten.
 
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { XenkeysError } from '../core/errors.js';
+import { isXenkeysError, XenkeysError } from '../core/errors.js';
+import { numbered, prepareOutDir, type OutDir } from './out-dir.js';
 import type { SessionEvent } from '../core/session-event.js';
 import { CastWriter } from '../record/cast-writer.js';
 import { RawLogWriter } from '../record/raw-log.js';
+import { removeQuietly } from '../record/safe-files.js';
 
 export interface SessionFiles {
   readonly castPath: string;
@@ -54,7 +56,15 @@ export function openSessionFiles(dir: string, options: SessionFilesOptions): Ses
       onTimerError: (error) => fail(error as NodeJS.ErrnoException, castPath),
     },
   );
-  const raw = RawLogWriter.open(rawPath);
+  let raw: RawLogWriter;
+  try {
+    raw = RawLogWriter.open(rawPath);
+  } catch (error) {
+    // Half a pair is no session: take back the cast just made.
+    cast.close();
+    removeQuietly(castPath);
+    throw error;
+  }
   let failure: { error: NodeJS.ErrnoException; file: string } | null = null;
   let unstored = 0;
   function fail(error: NodeJS.ErrnoException, file: string): void {
@@ -118,19 +128,32 @@ export function describeWriteError(error: NodeJS.ErrnoException, file: string): 
   return `${file}: ${reason}${error.code ? ` (${error.code})` : ''}`;
 }
 
-/** The output folder and the session files, or a clear error before anything touches the host. */
-export async function openSessionFolder(outDir: string, options: SessionFilesOptions): Promise<SessionFiles> {
+/**
+ * The output folder (out-dir.ts: a fresh one by default, an --out holding a session refused), or a
+ * clear error before anything touches the host.
+ */
+export function openOutput(out: string | undefined, reuse: boolean, wallNow: number): OutDir {
   try {
-    await mkdir(outDir, { recursive: true });
-    return openSessionFiles(outDir, options);
+    return prepareOutDir(out, { reuse, wallNow });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new XenkeysError(
-      'write-failed',
-      `cannot write the output folder ${describeWriteError(e, outDir)}`,
-      {
-        hint: 'Choose a folder you can write with --out DIR.',
-      },
-    );
+    throw outputError(error, out ?? '.');
   }
+}
+
+/** The session files in a prepared output folder (numbered when reusing one). */
+export async function openSessionOutput(out: OutDir, options: SessionFilesOptions): Promise<SessionFiles> {
+  try {
+    return openSessionFiles(out.dir, { ...options, name: numbered('session', out.index) });
+  } catch (error) {
+    throw outputError(error, out.dir);
+  }
+}
+
+function outputError(error: unknown, dir: string): unknown {
+  if (isXenkeysError(error)) return error;
+  return new XenkeysError(
+    'write-failed',
+    `cannot write the output folder ${describeWriteError(error as NodeJS.ErrnoException, dir)}`,
+    { hint: 'Choose a folder you can write with --out DIR.' },
+  );
 }

@@ -37,3 +37,8 @@ export function trapSignals(onSignal?: (name: NodeJS.Signals, count: number) => 
     },
   };
 }
+
+/** The error a signal's abort carries (`interrupted by SIGINT`): not a failure of its own. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && /^interrupted/.test(error.message);
+}

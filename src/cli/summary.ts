@@ -1,12 +1,14 @@
 // The human summary of a capture on stdout: one row per key, then where the files are.
 
+import path from 'node:path';
 import Table from 'cli-table3';
+import { terminalText } from '../core/text-controls.js';
 import type { KeyCapture } from '../console/key-runner.js';
 
 export function printCaptureSummary(
   out: NodeJS.WritableStream,
   captures: readonly KeyCapture[],
-  outDir?: string,
+  files: readonly string[] = [],
 ): void {
   const table = new Table({
     head: ['key', 'description', 'lines', 'bytes', 'start s', 'took s', 'end'],
@@ -15,7 +17,7 @@ export function printCaptureSummary(
   for (const c of captures) {
     table.push([
       c.key,
-      c.description ?? '',
+      terminalText(c.description ?? ''),
       c.lines,
       c.bytes,
       c.start.toFixed(2),
@@ -24,5 +26,8 @@ export function printCaptureSummary(
     ]);
   }
   out.write(`${table.toString()}\n`);
-  if (outDir) out.write(`files: ${outDir}/{session.cast,session.raw,captures.json}\n`);
+  if (files.length > 0) {
+    const dir = path.dirname(files[0]!);
+    out.write(`files: ${dir}/{${files.map((f) => path.basename(f)).join(',')}}\n`);
+  }
 }

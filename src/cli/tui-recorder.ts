@@ -1,5 +1,5 @@
 // Recording switched on and off from the TUI: each start opens a new pair of session files in the
-// output folder (session.cast, then session-2.cast, …) whose times start at zero and whose first
+// output folder (session.cast, then session-2.cast, …; in a reused folder, from its next free number) whose times start at zero and whose first
 // marker says where input is, so every file replays and re-cuts on its own.
 
 import { statSync } from 'node:fs';
@@ -7,6 +7,7 @@ import type { XenConsole } from '../console/xen-console.js';
 import type { Clock } from '../core/clock.js';
 import { formatMarker } from '../record/markers.js';
 import type { SessionRecorder } from '../tui/live-session.js';
+import { numbered, type OutDir } from './out-dir.js';
 import { openSessionFiles, type SessionFiles } from './session-files.js';
 
 export interface TuiRecorder extends SessionRecorder {
@@ -17,7 +18,7 @@ export interface TuiRecorder extends SessionRecorder {
 
 export function createTuiRecorder(
   console: XenConsole,
-  dir: string,
+  out: OutDir,
   options: { title: string; recordInput: boolean; clock: Clock },
 ): TuiRecorder {
   let files: SessionFiles | null = null;
@@ -34,9 +35,8 @@ export function createTuiRecorder(
     casts,
     start() {
       if (files) return;
-      const name = casts.length === 0 ? 'session' : `session-${casts.length + 1}`;
-      files = openSessionFiles(dir, {
-        name,
+      files = openSessionFiles(out.dir, {
+        name: numbered('session', out.index + casts.length),
         title: options.title,
         wallStart: options.clock.wallNow(),
         recordInput: options.recordInput,

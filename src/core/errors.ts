@@ -35,3 +35,8 @@ export class XenkeysError extends Error {
 export function isXenkeysError(error: unknown, code?: ErrorCode): error is XenkeysError {
   return error instanceof XenkeysError && (code === undefined || error.code === code);
 }
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -2,9 +2,10 @@
 // line, with no userland buffer, so a process killed with SIGKILL leaves a readable file up to the
 // last event (the reader drops at most one torn last line). Format details live in asciicast.ts.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { SessionEvent } from '../core/session-event.js';
 import { encodeEvent, encodeHeader, type CastHeader } from './asciicast.js';
+import { createNewFile, writeAllSync } from './safe-files.js';
 import { Utf8Stream } from './utf8-stream.js';
 
 export interface CastWriterOptions {
@@ -43,9 +44,9 @@ export class CastWriter {
     this.onTimerError = options.onTimerError;
   }
 
-  /** Creates (or truncates) `path` and writes the header at once. */
+  /** Creates `path` as a new 0600 file (never an existing file, never through a link), header first. */
   static open(path: string, header: CastHeader, options: CastWriterOptions = {}): CastWriter {
-    const fd = openSync(path, 'w');
+    const fd = createNewFile(path);
     const writer = new CastWriter(path, fd, options);
     writer.append(encodeHeader(header));
     return writer;
@@ -119,8 +120,6 @@ export class CastWriter {
 
   private append(line: string): void {
     if (this.fd === null) return;
-    const bytes = Buffer.from(line, 'utf8');
-    // writeSync may write less than asked (rare on files, possible on full disks or pipes).
-    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    writeAllSync(this.fd, Buffer.from(line, 'utf8'));
   }
 }

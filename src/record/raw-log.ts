@@ -2,8 +2,9 @@
 // no framing), so byte offsets in output events index straight into it. Written with writeSync
 // as bytes arrive, for the same crash-safety as the cast.
 
-import { closeSync, createReadStream, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, readFileSync } from 'node:fs';
 import type { SessionEvent } from '../core/session-event.js';
+import { createNewFile, writeAllSync } from './safe-files.js';
 
 export class RawLogWriter {
   private fd: number | null;
@@ -16,9 +17,9 @@ export class RawLogWriter {
     this.fd = fd;
   }
 
-  /** Creates (or truncates) `path`. */
+  /** Creates `path` as a new 0600 file (never an existing file, never through a link). */
   static open(path: string): RawLogWriter {
-    return new RawLogWriter(path, openSync(path, 'w'));
+    return new RawLogWriter(path, createNewFile(path));
   }
 
   /** Bytes written so far: the offset the next output byte will have in the file. */
@@ -33,7 +34,7 @@ export class RawLogWriter {
 
   writeBytes(bytes: Uint8Array): void {
     if (this.fd === null) return;
-    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    writeAllSync(this.fd, bytes);
     this.written += bytes.length;
   }
 

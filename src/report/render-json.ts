@@ -1,9 +1,12 @@
 // The JSON rendering of a Report: the contract document itself (/work/shared/report-contract.md),
-// two-space indented, ending with a newline — exactly `JSON.stringify(report, null, 2)`. It comes in
+// two-space indented, ending with a newline — `JSON.stringify(report, null, 2)`, except that C1, DEL
+// and bidi characters in strings are written as `\u` escapes (the same value, but `cat report.json`
+// cannot act on the terminal or reorder what it shows). It comes in
 // pieces, one array item at a time, so a report of a huge log never has to exist as one string; and
 // `JsonReportStream` writes the captures while the input is still being read (the contract fixes the
 // field names, not their order: `schema`, `source`, `captures`, then what is only known at the end).
 
+import { jsonTerminalSafe } from '../core/text-controls.js';
 import { REPORT_SCHEMA, type Report, type ReportCapture, type ReportSource } from './model.js';
 
 export function renderJson(report: Report): string {
@@ -65,9 +68,9 @@ export class JsonReportStream {
 // Indented as a member of the top-level object (depth 1) or an item of one of its arrays (depth 2):
 // stringified inside as many wrapping arrays and cut out, so no second pass re-indents a big string.
 function member(value: unknown): string {
-  return JSON.stringify([value], null, 2).slice(4, -2);
+  return jsonTerminalSafe(JSON.stringify([value], null, 2).slice(4, -2));
 }
 
 function nested(value: unknown): string {
-  return JSON.stringify([[value]], null, 2).slice(10, -6);
+  return jsonTerminalSafe(JSON.stringify([[value]], null, 2).slice(10, -6));
 }

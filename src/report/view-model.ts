@@ -3,6 +3,7 @@
 // the small number/vCPU helpers. Per-key logic lives once, in view-keys.ts; backends only draw.
 
 import { BUILTIN_HANDLERS } from '../console/debug-keys.js';
+import { showBidi } from '../core/text-controls.js';
 import type { ParsedByKey, Report, ReportCapture } from './model.js';
 
 /** One key's output: a capture, or one part of a `*` capture (whose text is the parent's). */
@@ -172,12 +173,13 @@ export function keyTitle(s: { key: string; description: string | null }): string
 }
 
 /**
- * Control characters made visible (ESC → ␛, NUL → ␀, DEL → ␡): console output holds them, and neither a
- * Markdown viewer nor a browser should act on them. Tabs and newlines stay.
+ * Control characters made visible (ESC → ␛, NUL → ␀, DEL → ␡, U+202E → `\u202e`): console output holds
+ * them, and neither a Markdown viewer nor a browser should act on them — bidi overrides would reorder
+ * what the reader sees. Tabs and newlines stay.
  */
 export function showControls(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g, (c) => {
+  return showBidi(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f\u0080-\u009f]/g, (c) => {
     const n = c.charCodeAt(0);
     if (n < 0x20) return String.fromCharCode(0x2400 + n);
     if (n === 0x7f) return '\u2421';

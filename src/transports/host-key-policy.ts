@@ -1,6 +1,8 @@
 // Host-key checking for SSH consoles, OpenSSH's StrictHostKeyChecking=yes by default and
 // =accept-new with --accept-new: unknown keys are refused (or stored), changed or revoked keys are
 // always refused, each time with the SHA256 fingerprint so a person can compare it with the BMC's.
+// A host known under any key type that presents another key, even of a type not recorded, has
+// changed: --accept-new only ever stores the first key of a host never seen.
 
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -85,21 +87,22 @@ export function decideHostKey(
           hint:
             `Compare that fingerprint with the one the BMC or console server shows for itself ` +
             `(on a Linux host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then run again with ` +
-            `--accept-new to store it in ${policy.writeFile}.` +
-            (verdict.otherTypes.length > 0
-              ? ` (Keys of type ${verdict.otherTypes.join(', ')} are known for it.)`
-              : ''),
+            `--accept-new to store it in ${policy.writeFile}.`,
         }),
       };
     case 'changed': {
-      const was = verdict.entries.map((e) => `${fingerprint(e.key)} (${e.file}:${e.line})`).join(', ');
+      const was = verdict.entries
+        .map((e) => `${displayType(e.keyType)} key ${fingerprint(e.key)} (${e.file}:${e.line})`)
+        .join(', ');
+      const what = verdict.typeChanged ? 'HOST KEY TYPE' : 'HOST KEY';
       return {
         action: 'refuse',
         error: new XenkeysError(
           'host-key',
-          `HOST KEY FOR ${name} HAS CHANGED: it offered ${offered}; known: ${was}`,
+          `${what} FOR ${name} HAS CHANGED: it offered ${offered}; known: ${was}`,
           {
             hint:
+              (verdict.typeChanged ? 'The host no longer offers the key type recorded for it. ' : '') +
               'Someone could be intercepting the connection, or the BMC was re-keyed (firmware update, new board). ' +
               `Only if you know why: remove the old key (ssh-keygen -R '${name}' -f ${verdict.entries[0]?.file}) ` +
               'and connect again with --accept-new. --accept-new never replaces a changed key.',

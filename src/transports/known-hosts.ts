@@ -18,8 +18,8 @@ export interface KnownHostEntry {
 export type HostKeyVerdict =
   | { status: 'known'; entry: KnownHostEntry }
   | { status: 'revoked'; entry: KnownHostEntry }
-  | { status: 'changed'; entries: KnownHostEntry[] }
-  | { status: 'unknown'; otherTypes: string[] };
+  | { status: 'changed'; entries: KnownHostEntry[]; typeChanged: boolean }
+  | { status: 'unknown' };
 
 /** Lines that are not host keys (comments, blanks, unknown markers, bad base64) are skipped, as ssh does. */
 export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
@@ -81,8 +81,11 @@ function globMatch(pattern: string, text: string): boolean {
 
 /**
  * The verdict for a key a server presented. Like ssh: a key revoked for this host (`@revoked *` for
- * all) is refused whatever else is known; a key equal to a recorded one is known; a *different* key of the *same* type is a change;
- * otherwise it is unknown (other types may be known: callers prefer those algorithms to avoid it).
+ * all) is refused whatever else is known; a key equal to a recorded one is known; a host known under
+ * *any* key type that presents another key — of a recorded type or a new one — has changed (OpenSSH
+ * 9.2 with accept-new says REMOTE HOST IDENTIFICATION HAS CHANGED there too). Callers offer the
+ * recorded types first, as ssh does, so a host that still has its recorded key shows that one. Only a
+ * host with no recorded key is unknown.
  * @cert-authority lines vouch for certificates, which xenkeys does not use: they never match a plain key.
  */
 export function judgeHostKey(entries: readonly KnownHostEntry[], name: string, key: Buffer): HostKeyVerdict {
@@ -93,9 +96,11 @@ export function judgeHostKey(entries: readonly KnownHostEntry[], name: string, k
   const plain = mine.filter((e) => e.marker === undefined);
   const same = plain.find((e) => e.key.equals(key));
   if (same) return { status: 'known', entry: same };
-  const changed = plain.filter((e) => e.keyType === keyType);
-  if (changed.length > 0) return { status: 'changed', entries: changed };
-  return { status: 'unknown', otherTypes: [...new Set(plain.map((e) => e.keyType))] };
+  if (plain.length === 0) return { status: 'unknown' };
+  const sameType = plain.filter((e) => e.keyType === keyType);
+  return sameType.length > 0
+    ? { status: 'changed', entries: sameType, typeChanged: false }
+    : { status: 'changed', entries: plain, typeChanged: true };
 }
 
 /** Key types recorded for a name (plain lines only), in file order. */

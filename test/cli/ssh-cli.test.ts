@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { fingerprint } from '../../src/transports/known-hosts.js';
-import { startTestServer, type TestServer } from '../transports/ssh-test-server.js';
+import { newKeyPair, publicBlob, startTestServer, type TestServer } from '../transports/ssh-test-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PASSWORD = 'pw-9c41e0-not-for-logs';
@@ -90,5 +90,29 @@ describe('xenkeys capture --ssh', () => {
     expect(code).toBe(EXIT['host-key']);
     expect(output).toContain(fingerprint(server.hostPublicKey));
     expect(output).toContain('--accept-new');
+  });
+
+  it('--accept-new: a host known by an RSA key that presents ed25519 exits 10 with both fingerprints', async () => {
+    const rsa = newKeyPair('rsa');
+    const knownHosts = path.join(dir, 'kh');
+    const before = `[127.0.0.1]:${server.port} ${rsa.public.split(' ').slice(0, 2).join(' ')}\n`;
+    writeFileSync(knownHosts, before);
+    const { code, output } = await start([
+      '--ssh',
+      `admin@127.0.0.1:${server.port}`,
+      '--known-hosts',
+      knownHosts,
+      '--accept-new',
+      '--keys',
+      'none',
+      '--out',
+      path.join(dir, 'out'),
+    ]).done;
+    expect(code, output).toBe(EXIT['host-key']);
+    expect(output).toContain('HAS CHANGED');
+    expect(output).toContain(fingerprint(server.hostPublicKey));
+    expect(output).toContain(fingerprint(publicBlob(rsa.public)));
+    expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+    expect(server.logins).toEqual([]);
   });
 });

@@ -31,14 +31,23 @@ export interface Sshd {
 const live = new Set<ChildProcess>();
 let hookInstalled = false;
 
-export async function startSshd(options: { forceCommand: string }): Promise<Sshd> {
+export async function startSshd(options: {
+  forceCommand: string;
+  /** Host keys of these types too (a BMC with several, as most have): host_rsa, host_ecdsa. */
+  extraHostKeys?: ('rsa' | 'ecdsa')[];
+}): Promise<Sshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'xenkeys-sshd-'));
   const hostKey = path.join(dir, 'host_ed25519');
   const clientKey = path.join(dir, 'client_ed25519');
-  const keygen = (file: string): Promise<unknown> =>
-    run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'xenkeys-lab', '-f', file]);
+  const extra = (options.extraHostKeys ?? []).map((t) => path.join(dir, `host_${t}`));
+  const keygen = (file: string, type = 'ed25519'): Promise<unknown> =>
+    run('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'xenkeys-lab', '-f', file]);
   try {
-    await Promise.all([keygen(hostKey), keygen(clientKey)]);
+    await Promise.all([
+      keygen(hostKey),
+      keygen(clientKey),
+      ...(options.extraHostKeys ?? []).map((t, i) => keygen(extra[i]!, t)),
+    ]);
   } catch (error) {
     throw new Error(
       `ssh-keygen failed (run test/lab/provision.sh: it installs openssh-client): ${String(error)}`,
@@ -55,7 +64,7 @@ export async function startSshd(options: { forceCommand: string }): Promise<Sshd
   const start = async (): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       port ||= await freePort();
-      writeFileSync(path.join(dir, 'sshd_config'), config(dir, port, options.forceCommand));
+      writeFileSync(path.join(dir, 'sshd_config'), config(dir, port, options.forceCommand, extra));
       try {
         child = await launch(dir, (text) => (log += text));
         return;
@@ -96,11 +105,12 @@ export async function startSshd(options: { forceCommand: string }): Promise<Sshd
   };
 }
 
-function config(dir: string, port: number, forceCommand: string): string {
+function config(dir: string, port: number, forceCommand: string, extraHostKeys: string[]): string {
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
     `HostKey ${path.join(dir, 'host_ed25519')}`,
+    ...extraHostKeys.map((k) => `HostKey ${k}`),
     `PidFile ${path.join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
     'UsePAM no',

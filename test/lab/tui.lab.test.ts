@@ -72,10 +72,13 @@ describe('the TUI on real Xen over TCP', () => {
   });
 
   it("sends dom0 SysRq through the hvc console's Ctrl-O from the BREAK menu", async () => {
-    const d = (driver = TuiDriver.spawn(['connect', '--tcp', `127.0.0.1:${lab.tcpPort}`, '--out', dir], {
-      cols: 120,
-      rows: 36,
-    }));
+    const d = (driver = TuiDriver.spawn(
+      ['connect', '--tcp', `127.0.0.1:${lab.tcpPort}`, '--out', join(dir, 'sysrq')],
+      {
+        cols: 120,
+        rows: 36,
+      },
+    ));
     await d.waitForStatus(/input: (\?|DOM0)/, SLOW);
     d.press('\x01\x01\x01');
     await d.waitForStatus(/input: XEN/, SLOW);

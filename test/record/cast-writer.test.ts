@@ -56,6 +56,7 @@ describe('CastWriter', () => {
     expect(events()).toEqual([]);
     expect(readFileSync(path, 'utf8')).not.toContain('hunter2');
 
+    rmSync(path);
     const loud = CastWriter.open(path, header, { recordInput: true });
     loud.write(input);
     loud.close();

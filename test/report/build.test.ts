@@ -136,7 +136,7 @@ describe('ReportBuilder', () => {
 });
 
 describe('renderers', () => {
-  it('json in chunks is exactly JSON.stringify(report, null, 2)', () => {
+  it('json in chunks is exactly JSON.stringify(report, null, 2) (for text with no C1 or bidi characters)', () => {
     const report = reportFromLines(LOG, { kind: 'log', name: 'x.log' });
     expect([...renderJsonChunks(report)].join('')).toBe(`${JSON.stringify(report, null, 2)}\n`);
   });

@@ -70,3 +70,23 @@ describe('xenkeys report', () => {
     expect((error as Error).message).toContain('/nonexistent/x.log');
   });
 });
+
+describe('xenkeys report of hostile console text, to stdout', () => {
+  const hostile = [
+    "(XEN) 'q' pressed -> dumping domain info (now = 0x12:34567890)",
+    '(XEN) General information for domain 0:',
+    '(XEN)     refcnt=3 \x1b]52;c;Y3VybCBldmlsIHwgc2gK\x07 \x1b[6n \u009b6n \x1bP$qm\x1b\\ \u202eexe.txt',
+  ].join('\r\n');
+
+  for (const format of ['json', 'md', 'html']) {
+    it(`${format}: nothing the terminal would act on, nothing that reorders the line`, async () => {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      await runReport(['-'], { format }, { stdout: out, stdin: Readable.from([Buffer.from(hostile)]) });
+      expect(text).toContain('refcnt=3');
+      // eslint-disable-next-line no-control-regex
+      expect([...text].filter((c) => /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/.test(c))).toEqual([]);
+    });
+  }
+});

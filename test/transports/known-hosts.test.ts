@@ -78,15 +78,19 @@ describe('known_hosts', () => {
     expect(known('10.0.0.9')).toBe(false);
   });
 
-  it('calls a different key of the same type a change, and another type unknown', () => {
+  it('calls any other key a change once a host is known under any type; only a new host is unknown', () => {
     const ed = newKey('ed25519');
     const ecdsa = newKey('ecdsa');
     const entries = parseKnownHosts(`bmc ssh-ed25519 ${KEY_B64}\n`, 'kh');
     const changed = judgeHostKey(entries, 'bmc', ed);
-    expect(changed.status).toBe('changed');
-    expect(judgeHostKey(entries, 'bmc', ecdsa)).toEqual({ status: 'unknown', otherTypes: ['ssh-ed25519'] });
+    expect(changed).toMatchObject({ status: 'changed', typeChanged: false });
+    expect(judgeHostKey(entries, 'bmc', ecdsa)).toEqual({
+      status: 'changed',
+      entries,
+      typeChanged: true,
+    });
     expect(knownKeyTypes(entries, 'bmc')).toEqual(['ssh-ed25519']);
-    expect(judgeHostKey(entries, 'other', ed)).toEqual({ status: 'unknown', otherTypes: [] });
+    expect(judgeHostKey(entries, 'other', ed)).toEqual({ status: 'unknown' });
   });
 
   it('refuses @revoked keys whatever else is known, and never matches @cert-authority lines', () => {
@@ -94,7 +98,7 @@ describe('known_hosts', () => {
     expect(judgeHostKey(parseKnownHosts(text, 'kh'), 'bmc', KEY).status).toBe('revoked');
     const ca = parseKnownHosts(`@cert-authority *.lab ssh-ed25519 ${KEY_B64}`, 'kh');
     expect(ca[0]?.marker).toBe('cert-authority');
-    expect(judgeHostKey(ca, 'db07.lab', KEY)).toEqual({ status: 'unknown', otherTypes: [] });
+    expect(judgeHostKey(ca, 'db07.lab', KEY)).toEqual({ status: 'unknown' });
   });
 
   it('decides: unknown refused with the fingerprint, or stored with --accept-new; changed always refused', () => {
@@ -119,5 +123,15 @@ describe('known_hosts', () => {
     expect(changed.error.message).toContain(fingerprint(other));
     expect(changed.error.message).toContain(`${KEY_FP} (/kh:1)`);
     expect(changed.error.hint).toContain("ssh-keygen -R '[bmc]:2200' -f /kh");
+
+    // Another type is no way round it: --accept-new refuses it as changed and stores nothing.
+    const ecdsa = newKey('ecdsa');
+    const retyped = decideHostKey(entries, '[bmc]:2200', ecdsa, { ...policy, acceptNew: true });
+    expect(retyped.action).toBe('refuse');
+    if (retyped.action !== 'refuse') return;
+    expect(retyped.error.code).toBe('host-key');
+    expect(retyped.error.message).toContain('HOST KEY TYPE FOR [bmc]:2200 HAS CHANGED');
+    expect(retyped.error.message).toContain(`ECDSA key ${fingerprint(ecdsa)}`);
+    expect(retyped.error.message).toContain(`ED25519 key ${KEY_FP} (/kh:1)`);
   });
 });

@@ -10,6 +10,8 @@ const { Server, utils } = ssh2;
 export interface TestServerOptions {
   /** The host key (private, OpenSSH format); default a new ed25519 key. */
   hostKey?: string;
+  /** More host keys (private, OpenSSH format) the server also offers, as a host with several types does. */
+  extraHostKeys?: string[];
   /** Accept publickey logins with this public key (OpenSSH `type base64` line). */
   authorizedKey?: string;
   /** Accept password and keyboard-interactive logins with this password. */
@@ -81,7 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     b !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
   const clients: { end(): unknown }[] = [];
-  const server = new Server({ hostKeys: [hostKey] }, (client) => {
+  const server = new Server({ hostKeys: [hostKey, ...(options.extraHostKeys ?? [])] }, (client) => {
     clients.push(client);
     (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true); // missing from @types/ssh2
     let latest: TestSession | undefined;

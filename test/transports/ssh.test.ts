@@ -12,7 +12,7 @@ import { isXenkeysError } from '../../src/core/errors.js';
 import { fingerprint, hashHostName } from '../../src/transports/known-hosts.js';
 import { SshTransport, type SshTransportOptions } from '../../src/transports/ssh.js';
 import type { CloseReason, TransportNotice } from '../../src/transports/transport.js';
-import { newKeyPair, startTestServer, type TestServer } from './ssh-test-server.js';
+import { newKeyPair, publicBlob, startTestServer, type TestServer } from './ssh-test-server.js';
 
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
 
@@ -99,6 +99,34 @@ describe('SshTransport host keys', () => {
     expect(error.message).toContain(fingerprint(server.hostPublicKey));
     expect(error.message).toContain(`${knownHosts}:1`);
     expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+  });
+
+  it('offers the recorded key type first: a host with ed25519 and RSA keys, known by RSA, connects', async () => {
+    const rsa = newKeyPair('rsa');
+    const both = await startTestServer({ authorizedKey: clientKey.public, extraHostKeys: [rsa.private] });
+    try {
+      const before = `[127.0.0.1]:${both.port} ${rsa.public.split(' ').slice(0, 2).join(' ')}\n`;
+      writeFileSync(knownHosts, before);
+      const t = ssh({ address: `root@127.0.0.1:${both.port}`, acceptNew: true });
+      await t.open();
+      await t.close();
+      expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+    } finally {
+      await both.close();
+    }
+  });
+
+  it('--accept-new refuses a host known by RSA that presents ed25519 as changed, appending nothing', async () => {
+    const rsa = newKeyPair('rsa');
+    const before = `[127.0.0.1]:${server.port} ${rsa.public.split(' ').slice(0, 2).join(' ')}\n`;
+    writeFileSync(knownHosts, before);
+    const error = await openError(ssh({ acceptNew: true }));
+    expect(isXenkeysError(error, 'host-key')).toBe(true);
+    expect(error.message).toContain('HOST KEY TYPE');
+    expect(error.message).toContain(`ED25519 key ${fingerprint(server.hostPublicKey)}`);
+    expect(error.message).toContain(`RSA key ${fingerprint(publicBlob(rsa.public))}`);
+    expect(readFileSync(knownHosts, 'utf8')).toBe(before);
+    expect(server.logins).toEqual([]);
   });
 
   it('accepts a hashed entry in ~/.ssh/known_hosts', async () => {

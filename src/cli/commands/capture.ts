@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { XenkeysError, type ErrorCode } from '../../core/errors.js';
+import { errorMessage, isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
 import { inputAsFound, restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
@@ -19,8 +19,9 @@ import { capturesDocument } from '../captures-file.js';
 import { captureExitCode, EXIT } from '../exit-codes.js';
 import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
 import { createProgress, type Progress } from '../progress.js';
-import { describeWriteError, openSessionFolder } from '../session-files.js';
-import { trapSignals } from '../signals.js';
+import { numbered } from '../out-dir.js';
+import { describeWriteError, openOutput, openSessionOutput } from '../session-files.js';
+import { isAbort, trapSignals } from '../signals.js';
 import { writeCaptureReport } from '../capture-report.js';
 import { printCaptureSummary } from '../summary.js';
 import { VERSION } from '../version.js';
@@ -71,6 +72,8 @@ export interface CaptureOptions {
   waitTimeoutMs: number;
   /** Write report.json and report.md at the end (built in memory: skip it for huge sessions). */
   report: boolean;
+  /** Write into an --out that already holds a session, under the next free number. */
+  reuseOut?: boolean;
 }
 
 export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
@@ -117,9 +120,10 @@ export async function runCapture(
   // 2. The transport (usage errors surface here), the output folder and the recorders: a folder we
   //    cannot write is found out here, before anything touches the host.
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
-  const outDir = path.resolve(options.out ?? defaultOutDir(clock));
   const stop = new AbortController();
-  const files = await openSessionFolder(outDir, {
+  const out = openOutput(options.out, options.reuseOut ?? false, clock.wallNow());
+  const outDir = out.dir;
+  const files = await openSessionOutput(out, {
     title: `xenkeys capture: ${transport.description}`,
     wallStart: clock.wallNow(),
     recordInput: options.recordInput,
@@ -244,8 +248,9 @@ export async function runCapture(
         (restored && console.input.found !== 'unknown' ? `; input is back on ${console.input.found}` : ''),
     );
   }
+  const capturesPath = path.join(outDir, `${numbered('captures', out.index)}.json`);
   const written = await writeJson(
-    path.join(outDir, 'captures.json'),
+    capturesPath,
     capturesDocument({
       tool: { name: 'xenkeys', version: VERSION },
       console: {
@@ -256,40 +261,34 @@ export async function runCapture(
       startedAt: new Date(files.wallStart).toISOString(),
       files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
       input: { found: console.input.found, final: console.input.target, restored },
-      outcome: { exitCode, error: failure ? describeError(failure) : null, interrupted },
+      outcome: { exitCode, error: failure ? errorMessage(failure) : null, interrupted },
       warnings,
       captures,
     }),
   ).then(
     () => true,
     (error: NodeJS.ErrnoException) => {
-      progress.fail(`could not write ${describeWriteError(error, 'captures.json')}`);
+      // A refusal (a planted link, a file in the way) says what it is itself.
+      progress.fail(
+        isXenkeysError(error)
+          ? error.message
+          : `could not write ${describeWriteError(error, path.basename(capturesPath))}`,
+      );
       return false;
     },
   );
   if (options.report && written) {
-    const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
-    if (reportProblem) progress.warn(`report not written: ${reportProblem}`);
+    const reportStem = path.join(outDir, numbered('report', out.index));
+    const reportProblem = await writeCaptureReport(
+      reportStem,
+      files.rawPath,
+      captures,
+      transport.description,
+    );
+    if (reportProblem) progress.warn(`${path.basename(reportStem)}.* not written: ${reportProblem}`);
   }
-  printCaptureSummary(stdout, captures, outDir);
+  printCaptureSummary(stdout, captures, [files.castPath, files.rawPath, capturesPath]);
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
   return { exitCode: written || exitCode !== 0 ? exitCode : EXIT['write-failed'], outDir, captures, error };
-}
-
-function defaultOutDir(clock: Clock): string {
-  const stamp = new Date(clock.wallNow())
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\..*$/, '')
-    .replace('T', '-');
-  return `xenkeys-${stamp}`;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && /^interrupted/.test(error.message);
 }

@@ -20,6 +20,7 @@ interface ConnectFlags extends TransportFlags {
   prefix: string;
   conswitch: string;
   out?: string;
+  reuseOut?: boolean;
   record: boolean;
   recordInput?: boolean;
   reconnect: number;
@@ -40,7 +41,14 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .option('--prefix <key>', 'local command prefix: ^], ^T, ^\\ … (pressed twice sends itself)', '^]')
     .option('--conswitch <letter>', "Xen's conswitch= letter: the switch is Ctrl-<letter> three times", 'a')
     .option('--probe', 'learn where input goes at connect: one switch to hear Xen, then straight back')
-    .option('-o, --out <dir>', 'folder for session.cast and session.raw (default: ./xenkeys-DATE-TIME)')
+    .option(
+      '-o, --out <dir>',
+      'folder for session.cast and session.raw (made 0700; default: a new ./xenkeys-DATE-TIME-XXXXXX)',
+    )
+    .option(
+      '--reuse-out',
+      'write into an --out that already holds a session, as session-N.* (moves and overwrites nothing)',
+    )
     .option('--no-record', 'start without recording (Ctrl-] r starts it)')
     .option('--record-input', "record keystrokes as 'i' events (off: they can be passwords)")
     .addOption(
@@ -83,6 +91,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
             prefix: all.prefix,
             conswitch: all.conswitch,
             ...(all.out !== undefined ? { out: all.out } : {}),
+            reuseOut: Boolean(all.reuseOut),
             record: all.record,
             recordInput: Boolean(all.recordInput),
             timing: { ...DEFAULT_CAPTURE.timing, quietMs: all.quietGap, capMs: all.maxKeyTime * 1000 },

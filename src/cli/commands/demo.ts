@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
 import { systemClock } from '../../core/clock.js';
+import { terminalText } from '../../core/text-controls.js';
 import { capturesFromEvents } from '../../console/captures-from-events.js';
 import type { KeyCapture } from '../../console/key-runner.js';
 import { readRecording } from '../../record/session-reader.js';
@@ -100,12 +101,13 @@ const PREVIEW_LINES = 12;
 function printCapture(out: NodeJS.WritableStream, c: KeyCapture, full: boolean): void {
   out.write(
     pc.bold(
-      `── key '${c.key}'${c.description ? `: ${c.description}` : ''} — ${c.lines} lines, ${c.bytes} bytes ──\n`,
+      `── key '${terminalText(c.key)}'${c.description ? `: ${terminalText(c.description)}` : ''} — ${c.lines} lines, ${c.bytes} bytes ──\n`,
     ),
   );
   const lines = c.text === '' ? [] : c.text.split('\n');
   const shown = full ? lines : lines.slice(0, PREVIEW_LINES);
-  for (const line of shown) out.write(`${line}\n`);
+  // Console text: its controls are shown, never applied to this terminal.
+  for (const line of shown) out.write(`${terminalText(line)}\n`);
   if (shown.length < lines.length)
     out.write(pc.dim(`… ${lines.length - shown.length} more lines (--full shows all)\n`));
   out.write('\n');

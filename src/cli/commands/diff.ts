@@ -3,6 +3,7 @@
 // Human text by default; --format md or json. The comparing itself is pure: report/diff.ts.
 
 import { InvalidArgumentError } from 'commander';
+import { jsonTerminalSafe } from '../../core/text-controls.js';
 import { diffReports } from '../../report/diff.js';
 import { renderDiffMarkdown, renderDiffText } from '../../report/diff-render.js';
 import type { CommandContext } from '../command-context.js';
@@ -53,7 +54,7 @@ export async function runDiff(
   const diff = diffReports(ra, rb, { a, ...(b === null ? {} : { b }) });
   const text =
     flags.format === 'json'
-      ? `${JSON.stringify(diff, null, 2)}\n`
+      ? `${jsonTerminalSafe(JSON.stringify(diff, null, 2))}\n`
       : flags.format === 'md'
         ? renderDiffMarkdown(diff)
         : renderDiffText(diff);

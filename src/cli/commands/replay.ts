@@ -1,12 +1,16 @@
 // `xenkeys replay FILE`: play a recording (xenkeys' own casts, asciinema's v1/v2/v3, or a raw log)
 // in the TUI with pause, speed, markers and the captures re-cut from it; or, with --no-tui or
 // when stdout is not a terminal, as plain output in real time or at --speed (max: all at once).
+// Plain output keeps what draws on the screen and drops what would act on the user's terminal
+// (record/safe-terminal.ts): a recording is console text, and console text is untrusted. --raw
+// passes every byte, as asciinema does.
 
 import { once } from 'node:events';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { XenkeysError } from '../../core/errors.js';
 import type { SessionEvent } from '../../core/session-event.js';
+import { SafeTerminalBytes } from '../../record/safe-terminal.js';
 import { readRecording, type Recording } from '../../record/session-reader.js';
 import { parsePrefix } from '../../tui/keymap.js';
 import { ReplayPlayer } from '../../tui/replay-player.js';
@@ -16,6 +20,8 @@ import { onTerminal } from '../terminal.js';
 
 interface ReplayFlags {
   tui: boolean;
+  raw?: boolean;
+  hyperlinks?: boolean;
   speed: number;
   idleLimit?: number;
   prefix: string;
@@ -41,6 +47,14 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .argument('<file>', 'a recording: session.cast, an asciinema cast (v1/v2/v3) or a raw log')
     .description('play a recording back: in the TUI with markers and captures, or to stdout')
     .option('--no-tui', 'play to stdout in real time (or at --speed) instead of the TUI')
+    .option(
+      '--raw',
+      'with --no-tui: pass every byte, even sequences that set the clipboard, the title or make the terminal answer',
+    )
+    .option(
+      '--hyperlinks',
+      'with --no-tui: keep OSC 8 hyperlinks (dropped by default: only their text shows)',
+    )
     .option('--speed <x>', 'playback speed: 2 is twice as fast; max plays everything at once', speedOption, 1)
     .option(
       '--idle-limit <s>',
@@ -61,7 +75,12 @@ export async function runReplay(file: string, flags: ReplayFlags): Promise<numbe
   const recording = await load(file);
   const idleLimit = flags.idleLimit ?? headerIdleLimit(recording);
   if (!flags.tui || !onTerminal()) {
-    await playToStream(recording.events, process.stdout, { speed: flags.speed, idleLimit });
+    await playToStream(recording.events, process.stdout, {
+      speed: flags.speed,
+      idleLimit,
+      raw: Boolean(flags.raw),
+      hyperlinks: Boolean(flags.hyperlinks),
+    });
     return EXIT.ok;
   }
   let prefix: number;
@@ -86,19 +105,26 @@ export async function runReplay(file: string, flags: ReplayFlags): Promise<numbe
   return EXIT.ok;
 }
 
-/** Plain playback: output bytes only (markers and input are not console output), honouring backpressure. */
+/**
+ * Plain playback: output bytes only (markers and input are not console output), honouring backpressure;
+ * made safe for a terminal unless `raw`.
+ */
 export async function playToStream(
   events: readonly SessionEvent[],
   out: NodeJS.WritableStream,
-  options: { speed: number; idleLimit: number | null },
+  options: { speed: number; idleLimit: number | null; raw?: boolean; hyperlinks?: boolean },
 ): Promise<void> {
   const player = new ReplayPlayer(events, { now: () => performance.now() }, options);
+  const safe = options.raw ? null : new SafeTerminalBytes({ hyperlinks: options.hyperlinks ?? false });
+  const write = async (data: Uint8Array | string): Promise<void> => {
+    if (data.length > 0 && !out.write(data)) await once(out, 'drain');
+  };
   for (;;) {
     for (const event of player.due()) {
-      if (event.type === 'output' && !out.write(event.bytes)) await once(out, 'drain');
+      if (event.type === 'output') await write(safe ? safe.push(event.bytes) : event.bytes);
     }
     const ms = player.msUntilNext();
-    if (ms === null) return;
+    if (ms === null) return write(safe?.flush() ?? '');
     // Waiting for the recording's own next event time: this is the playback clock, not a sync.
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }

@@ -1,0 +1,161 @@
+// Every file and folder xenkeys writes is made here, so none of them can be turned against the user:
+// files are created new (O_EXCL: never an existing file) without following a link planted in their
+// place (O_NOFOLLOW), mode 0600 (console logs hold what people type at login prompts); folders 0700.
+// Whole documents go through a temp file with an unpredictable name, published without replacing
+// anything unless the caller asks to replace.
+
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { XenkeysError } from '../core/errors.js';
+
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Opens `file` for writing as a new 0600 file; refuses a file, folder or link already there. */
+export function createNewFile(file: string): number {
+  try {
+    return openSync(file, CREATE_NEW, FILE_MODE);
+  } catch (error) {
+    throw refusal(file, error);
+  }
+}
+
+/** Writes all of `bytes` (writeSync may write less than asked on full disks or pipes). */
+export function writeAllSync(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+}
+
+/** A new 0600 temp file beside `file`, named so nobody can guess it in advance. */
+export function createTempBeside(file: string): { fd: number; path: string } {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  return { fd: createNewFile(tmp), path: tmp };
+}
+
+/**
+ * Puts a finished temp file in place as `file`. Without `replace`, a file already there is left alone and
+ * the publish refused (a hard link cannot replace; rename would). With it, whatever is at `file` — a
+ * planted link included — is replaced, never written through.
+ */
+export function publish(tmp: string, file: string, options: { replace: boolean }): void {
+  try {
+    if (options.replace) return renameSync(tmp, file);
+    try {
+      linkSync(tmp, file);
+    } catch (error) {
+      // File systems without hard links: rename, having checked nothing is there.
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') || exists(file)) throw error;
+      renameSync(tmp, file);
+      return;
+    }
+    unlinkSync(tmp);
+  } catch (error) {
+    removeQuietly(tmp);
+    throw refusal(file, error);
+  }
+}
+
+/** A whole document written atomically: readers see the old state or all of it, never half. */
+export function writeFileAtomically(
+  file: string,
+  data: string | Uint8Array,
+  options: { replace: boolean },
+): void {
+  const tmp = createTempBeside(file);
+  try {
+    writeAllSync(tmp.fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    closeSync(tmp.fd);
+  } catch (error) {
+    closeQuietly(tmp.fd);
+    removeQuietly(tmp.path);
+    throw error;
+  }
+  publish(tmp.path, file, options);
+}
+
+/** Makes `dir` (and missing parents) 0700. False when it already existed (the caller judges it). */
+export function makePrivateDir(dir: string): boolean {
+  try {
+    mkdirSync(path.dirname(dir), { recursive: true, mode: DIR_MODE });
+  } catch (error) {
+    // A recursive mkdir meeting a file on the way says EEXIST; what it means is "not a folder".
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path.dirname(dir)}'`), {
+      code: 'ENOTDIR',
+    });
+  }
+  try {
+    mkdirSync(dir, { mode: DIR_MODE });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  }
+}
+
+/** A new 0700 folder `prefix` + six random characters, made atomically: nobody can make it first. */
+export function makeUniqueDir(prefix: string): string {
+  return mkdtempSync(prefix);
+}
+
+export function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone, or never made.
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+}
+
+function exists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function refusal(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EEXIST' && code !== 'ELOOP') return error;
+  // O_EXCL finds a planted link as EEXIST; O_NOFOLLOW alone as ELOOP.
+  if (isLink(file))
+    return new XenkeysError('write-failed', `${file} is a symbolic link: xenkeys never writes through one`, {
+      hint: 'Someone may have planted it there; remove it, or write somewhere else.',
+      cause: error,
+    });
+  return new XenkeysError('write-failed', `${file} already exists: xenkeys never overwrites a file`, {
+    hint: 'Move it away, or write somewhere else.',
+    cause: error,
+  });
+}
+
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
