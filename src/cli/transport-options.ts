@@ -21,6 +21,7 @@ export interface TransportFlags extends IpmiFlags, SshFlags {
   flow?: FlowControl;
   tcp?: string;
   telnet?: string;
+  conserver?: string;
   spawn?: string;
   /** --config: where named targets are read from. */
   config?: string;
@@ -81,6 +82,10 @@ export function addTransportFlags(command: Command): Command {
         'telnet console server (ser2net, Opengear, Cyclades, Digi…); RFC 2217 line settings and BREAK when offered',
       )
       .option(
+        '--conserver <name[@host[:port]]>',
+        'a console behind conserver, through its `console` client (escape moved to ^]c; BREAK is ^]cl0)',
+      )
+      .option(
         '--spawn <command>',
         "run a console command in a pseudo-terminal, e.g. 'xl console' or 'virsh console h1'",
       )
@@ -121,13 +126,14 @@ export async function createTransport(flags: TransportFlags, clock: Clock): Prom
     flags.serial && '--serial',
     flags.tcp && '--tcp',
     flags.telnet && '--telnet',
+    flags.conserver && '--conserver',
     flags.spawn && '--spawn',
     flags.ipmi && '--ipmi',
     flags.ssh && '--ssh',
   ].filter(Boolean);
   if (chosen.length === 0) {
     throw new XenkeysError('usage', 'no console given', {
-      hint: 'Say where the console is: --serial /dev/ttyUSB0, --tcp HOST:PORT, --telnet HOST:PORT, --ipmi BMC, --ssh HOST, --spawn CMD, or a named target (try `xenkeys demo` for a simulated one).',
+      hint: 'Say where the console is: --serial /dev/ttyUSB0, --tcp HOST:PORT, --telnet HOST:PORT, --conserver NAME@HOST, --ipmi BMC, --ssh HOST, --spawn CMD, or a named target (try `xenkeys demo` for a simulated one).',
     });
   }
   if (chosen.length > 1) throw new XenkeysError('usage', `choose one console, not ${chosen.join(' and ')}`);
@@ -156,6 +162,10 @@ export async function createTransport(flags: TransportFlags, clock: Clock): Prom
     ]);
     checkAddress('--telnet', flags.telnet, parseHostPort);
     return new TelnetTransport({ address: flags.telnet, line: lineSettings(flags) });
+  }
+  if (flags.conserver) {
+    const { ConserverTransport, parseConserverTarget } = await import('../transports/conserver.js');
+    return new ConserverTransport(parseConserverTarget(flags.conserver));
   }
   const { SpawnTransport } = await import('../transports/spawn.js');
   return new SpawnTransport({ command: flags.spawn! });

@@ -144,8 +144,10 @@ export class TelnetTransport extends TcpTransport {
   private async control(value: number): Promise<void> {
     const acked = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => done(false), 2_000);
+      // Any answer in SET-CONTROL's BREAK group (4–6) acknowledges: ser2net answers "BREAK on"
+      // to on, off and query alike (seen with 4.3 on a pty), so its value is not checked.
       const sub = this.onComPort((report) => {
-        if (report.type === 'control' && report.value === value) done(true);
+        if (report.type === 'control' && report.value >= 4 && report.value <= 6) done(true);
       });
       const gone = this.onClose(() => done(false));
       const done = (ok: boolean) => {

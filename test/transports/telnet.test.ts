@@ -87,6 +87,8 @@ class Peer {
       baud.writeUInt32BE(this.options.baud ?? 115200);
       value = [...baud];
     } else if (command >= 2 && command <= 4 && value[0] === 0) value = [{ 2: 8, 3: 1, 4: 1 }[command]!];
+    // ser2net 4.3 answers every BREAK request with "BREAK on" (5), even "off".
+    else if (command === 5 && value[0] === 6) value = [5];
     const escaped = value.flatMap((v) => (v === IAC ? [IAC, IAC] : [v]));
     this.socket.write(Uint8Array.from([IAC, SB, COM, command + 100, ...escaped, IAC, SE]));
   }
