@@ -23,7 +23,9 @@ export interface ConserverTransportOptions extends ConserverTarget {
 
 const ESCAPE = 0x1d; // ^]
 const ESCAPE_SPEC = '^]c';
-const BANNER = /\[Enter `[^'\r\n]{1,8}\?' for help\]\r\n/;
+// The client prints this itself, ending in a bare \n in a raw pty (conserver 8.2.7); the server's
+// own answers below end in \r\n.
+const BANNER = /\[Enter `[^'\r\n]{1,8}\?' for help\]\r?\n/;
 // conserver's answer to `l0` (send this console's break sequence) and to a quoted ^].
 const HALT_SENT = '[halt sent]\r\n';
 const QUOTED_ESCAPE = '[quote \\035]';

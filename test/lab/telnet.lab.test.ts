@@ -3,7 +3,9 @@
 // boot for all: captures of h q d byte-identical to QEMU's own log, a 0xFF from dom0, an RFC 2217
 // baud change and BREAK seen where ser2net touches the line (strace), input back on dom0 each time.
 
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +16,8 @@ import type { TransportNotice } from '../../src/transports/transport.js';
 import { runCli } from '../helpers/run-cli.js';
 import { expectHqd, expectLossless, readOut } from './capture-checks.js';
 import { startConserver, type Conserver } from './conserver.js';
-import { expectDom0Answers } from './dom0-check.js';
 import { startSer2net, type Ser2net } from './ser2net.js';
+import { waitForData } from './wait-data.js';
 import { startXenLab, type XenLab } from './xen-lab.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'xk-lab-telnet-'));
@@ -29,11 +31,29 @@ function until(subscribe: (wake: () => void) => void, check: () => boolean): Pro
   });
 }
 
+// dom0's whole answer, up to the prompt's cursor query: a reader that leaves before the end leaves
+// the rest in the pty for the next one, out of place (seen: a stray '/' at the start of a capture).
+const ANSWERED = (marker: string) => new RegExp(`42ok${marker}\\r\\r?\\n/ # \\x1b\\[6n`);
+
 describe('telnet console servers on real Xen (ser2net, conserver)', () => {
   let lab: XenLab;
   let ser2net: Ser2net;
   let conserver: Conserver | undefined;
   const at = (port: number) => `127.0.0.1:${port}`;
+
+  /** Input is at dom0: its shell evaluates `$((6*7))` (asked through ser2net's raw port). */
+  const expectDom0Answers = async (): Promise<void> => {
+    const marker = String(Math.floor(Math.random() * 900) + 100);
+    const socket = connect(ser2net.ports.raw, '127.0.0.1');
+    try {
+      await once(socket, 'connect');
+      const seen = waitForData(socket, ANSWERED(marker), 20_000);
+      socket.write(`echo $((6*7))ok${marker}\r`);
+      await seen;
+    } finally {
+      socket.destroy();
+    }
+  };
 
   beforeAll(async () => {
     lab = await startXenLab({ serial: 'pty' });
@@ -53,7 +73,7 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
       expect(run.code, run.stderr).toBe(0);
       expectHqd(out, 2);
       await expectLossless(out, lab);
-      await expectDom0Answers(lab);
+      await expectDom0Answers();
     });
   }
 
@@ -103,7 +123,7 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
     } finally {
       await t.close();
     }
-    await expectDom0Answers(lab);
+    await expectDom0Answers();
   });
 
   it('sends IAC BRK on a plain telnet port, ser2net puts a BREAK on the line, and dom0 still answers', async () => {
@@ -118,10 +138,10 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
       await t.sendBreak();
       // ser2net handles its input in order: once dom0 has answered what followed the BREAK, the
       // BREAK's ioctl is behind us (and strace has written it).
-      await t.write(Buffer.from('echo $((6*7))ok\r'));
+      await t.write(Buffer.from('echo $((6*7))ok0\r'));
       await until(
         (w) => wakers.push(w),
-        () => Buffer.concat(got).includes('42ok'),
+        () => ANSWERED('0').test(Buffer.concat(got).toString('latin1')),
       );
       expect(
         ser2net
@@ -142,8 +162,9 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
     expect(run.code, run.stderr).toBe(0);
     expectHqd(out, 2);
     await expectLossless(out, lab);
-    await expectDom0Answers(lab);
 
+    // Through conserver again (it holds ser2net's line while a client is attached, so a second
+    // reader on ser2net's raw port could split the output): BREAK, then dom0 answers.
     const t = new ConserverTransport({ console: conserver.name, host: '127.0.0.1', port: conserver.port });
     const got: Buffer[] = [];
     const wakers: (() => void)[] = [];
@@ -153,10 +174,10 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
       const before = ser2net.ioctls().length;
       await t.sendBreak();
       // dom0's answer comes after conserver's "[halt sent]": by then that must be filtered out.
-      await t.write(Buffer.from('echo $((6*7))brk\r'));
+      await t.write(Buffer.from('echo $((6*7))ok1\r'));
       await until(
         (w) => wakers.push(w),
-        () => Buffer.concat(got).includes('42brk'),
+        () => ANSWERED('1').test(Buffer.concat(got).toString('latin1')),
       );
       expect(Buffer.concat(got).toString('latin1')).not.toContain('[halt sent]');
       expect(
@@ -168,6 +189,8 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
     } finally {
       await t.close();
     }
-    await expectDom0Answers(lab);
+    await conserver.stop();
+    conserver = undefined;
+    await expectDom0Answers();
   });
 });

@@ -18,7 +18,7 @@ if (process.argv.at(-1) === 'nosuch') { process.stderr.write('console: nosuch: c
 const out = (s) => process.stdout.write(Buffer.from(s, 'latin1'));
 out("[Enter ` +
   '`' +
-  String.raw`^]c?' for help]\r\n(XEN) after banner\r\n");
+  String.raw`^]c?' for help]\n(XEN) after banner\r\n");
 let esc = '';
 process.stdin.on('data', (d) => {
   for (const c of d.toString('latin1')) {
