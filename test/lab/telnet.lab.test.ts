@@ -14,6 +14,7 @@ import type { ComPortReport } from '../../src/transports/rfc2217.js';
 import { TelnetTransport } from '../../src/transports/telnet.js';
 import type { TransportNotice } from '../../src/transports/transport.js';
 import { runCli } from '../helpers/run-cli.js';
+import { TuiDriver } from '../helpers/tui-driver.js';
 import { expectHqd, expectLossless, readOut } from './capture-checks.js';
 import { startConserver, type Conserver } from './conserver.js';
 import { startSer2net, type Ser2net } from './ser2net.js';
@@ -152,6 +153,29 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('connect --telnet: the TUI learns DOM0, sends BREAK over RFC 2217, and quits with input on dom0', async () => {
+    const out = tmp();
+    const d = TuiDriver.spawn(['connect', '--telnet', at(ser2net.ports.rfc2217), '--probe', '--out', out], {
+      cols: 120,
+      rows: 36,
+    });
+    try {
+      await d.waitForStatus(/input: DOM0 .*telnet 127\.0\.0\.1/, 60_000);
+      const before = ser2net.ioctls().length;
+      d.press('\x1db');
+      await d.waitForScreen(/send a BREAK on the line/, 10_000);
+      d.press('B');
+      await d.waitForScreen(/BREAK sent/, 10_000);
+      expect(ser2net.ioctls().slice(before).join('\n')).toMatch(/TIOCSBRK[\s\S]*TIOCCBRK/);
+      d.press('\x1dq');
+      expect((await d.waitForExit(60_000)).exitCode).toBe(0);
+    } finally {
+      d.kill();
+    }
+    await expectLossless(out, lab);
+    await expectDom0Answers();
   });
 
   it('captures h q d through conserver (telnet to ser2net), losslessly, and sends BREAK with ^]cl0', async () => {
