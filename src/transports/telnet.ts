@@ -51,6 +51,8 @@ export class TelnetTransport extends TcpTransport {
   private settled: (() => void) | undefined;
   private reported: Reported = {};
   private announced = false;
+  /** The server has said anything in telnet (an option, a command) on this connection. */
+  private heardTelnet = false;
   private readonly comPortEmitter = new Emitter<ComPortReport>();
   /** Every RFC 2217 answer from the server (settings, SET-CONTROL acknowledgements, line state). */
   readonly onComPort = this.comPortEmitter.on;
@@ -80,6 +82,7 @@ export class TelnetTransport extends TcpTransport {
     this.held = [];
     this.reported = {};
     this.announced = false;
+    this.heardTelnet = false;
     await super.open();
     await this.writeWire(this.codec.start());
     await this.settle();
@@ -97,10 +100,13 @@ export class TelnetTransport extends TcpTransport {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.settled = undefined;
-        this.noticeEmitter.fire({
-          type: 'warning',
-          message: `${this.description}: no answer to telnet negotiation in ${this.telnet.negotiateTimeoutMs / 1000} s; if this is a raw TCP port, use --tcp`,
-        });
+        // A server that answered some options but not all is still telnet: carry on quietly.
+        if (!this.heardTelnet) {
+          this.noticeEmitter.fire({
+            type: 'warning',
+            message: `${this.description}: no answer to telnet negotiation in ${this.telnet.negotiateTimeoutMs / 1000} s; if this is a raw TCP port, use --tcp`,
+          });
+        }
         resolve();
       }, this.telnet.negotiateTimeoutMs);
       const closed = this.onClose(() => this.settled?.());
@@ -115,6 +121,7 @@ export class TelnetTransport extends TcpTransport {
 
   protected override handleIncoming(chunk: Uint8Array): void {
     const { data, reply, events } = this.codec.decode(chunk);
+    if (events.length > 0 || reply.length > 0) this.heardTelnet = true;
     if (reply.length > 0) this.send(reply);
     for (const event of events) this.onTelnetEvent(event);
     if (data.length > 0) {

@@ -19,6 +19,8 @@ interface PeerOptions {
   greeting?: number[];
   /** Never answer negotiation (a raw TCP port). */
   silent?: boolean;
+  /** Options never answered at all (an older server that ignores what it does not know). */
+  ignores?: number[];
   /** Current port settings reported for RFC 2217 queries. */
   baud?: number;
 }
@@ -63,7 +65,7 @@ class Peer {
       else this.commands.push(b);
     } else if (this.state === 'verb') {
       this.state = 'data';
-      if (this.options.silent) return;
+      if (this.options.silent || this.options.ignores?.includes(b)) return;
       const ok = this.options.accepts.includes(b);
       const answer = { [WILL]: ok ? DO : DONT, [DO]: ok ? WILL : WONT }[this.verb];
       if (answer !== undefined) this.socket.write(Uint8Array.of(IAC, answer, b));
@@ -216,6 +218,13 @@ describe('TelnetTransport', () => {
     await peer.until(() => peer.data.length >= 2);
     expect(peer.commands).toEqual([BRK]);
     expect(peer.data).toEqual([0x0d, 0x00]);
+  });
+
+  it('carries on quietly when a server answers some options and ignores COM-PORT-OPTION', async () => {
+    const { t, notices } = await connect({ accepts: [0, 3], ignores: [COM] }, { negotiateTimeoutMs: 50 });
+    expect(t.isOpen).toBe(true);
+    expect(t.comPort).toBe(false);
+    expect(notices).toEqual([]);
   });
 
   it('says a silent server is probably a raw port, and still connects', async () => {
