@@ -4,7 +4,7 @@
 // baud change (TCSETS2 … B57600) and BREAK (TIOCSBRK/TIOCCBRK, TCSBRK), which a pty cannot show.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, listening, stopGroup, trackGroup, waitUntil } from './lab-process.js';
@@ -13,6 +13,11 @@ export interface Ser2net {
   ports: { raw: number; telnet: number; rfc2217: number };
   /** ser2net's ioctl calls on the serial device so far (strace lines). */
   ioctls(): string[];
+  /**
+   * Resolves once ser2net has let go of the device. It releases it a moment after a client leaves,
+   * and until then a new client is told "Port's device already in use" and dropped.
+   */
+  idle(): Promise<void>;
   /** What ser2net printed (it is quiet unless something is wrong). */
   said(): string;
   stop(): Promise<void>;
@@ -66,8 +71,26 @@ export async function startSer2net(options: { device: string }): Promise<Ser2net
       { cause: error },
     );
   }
+  const holdsDevice = (): boolean => {
+    for (const pid of processTree(child.pid!)) {
+      try {
+        for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+          if (readlinkSync(`/proc/${pid}/fd/${fd}`) === options.device) return true;
+        }
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return false;
+  };
   return {
     ports,
+    idle: () =>
+      waitUntil(
+        () => !holdsDevice(),
+        () => child.exitCode !== null,
+        15_000,
+      ),
     ioctls: () =>
       readFileSync(trace, 'utf8')
         .split('\n')
@@ -75,4 +98,25 @@ export async function startSer2net(options: { device: string }): Promise<Ser2net
     said: () => said,
     stop,
   };
+}
+
+/** pid and all its descendants (strace, then ser2net), from each process's ppid in /proc. */
+function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so split after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parent.set(Number(name), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all = [root];
+  for (let i = 0; i < all.length; i++) {
+    for (const [pid, ppid] of parent) if (ppid === all[i]) all.push(pid);
+  }
+  return all;
 }

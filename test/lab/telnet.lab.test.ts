@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConserverTransport } from '../../src/transports/conserver.js';
 import type { ComPortReport } from '../../src/transports/rfc2217.js';
 import { TelnetTransport } from '../../src/transports/telnet.js';
@@ -45,7 +45,9 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
   /** Input is at dom0: its shell evaluates `$((6*7))` (asked through ser2net's raw port). */
   const expectDom0Answers = async (): Promise<void> => {
     const marker = String(Math.floor(Math.random() * 900) + 100);
+    await ser2net.idle();
     const socket = connect(ser2net.ports.raw, '127.0.0.1');
+    socket.on('error', () => undefined); // a reset after we have what we came for is no failure
     try {
       await once(socket, 'connect');
       const seen = waitForData(socket, ANSWERED(marker), 20_000);
@@ -60,6 +62,8 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
     lab = await startXenLab({ serial: 'pty' });
     ser2net = await startSer2net({ device: lab.ptyPath! });
   });
+  // Each test starts with the line free: ser2net lets go of it a moment after the last client.
+  beforeEach(() => ser2net.idle());
   afterAll(async () => {
     await conserver?.stop();
     await ser2net?.stop();
@@ -189,6 +193,7 @@ describe('telnet console servers on real Xen (ser2net, conserver)', () => {
 
     // Through conserver again (it holds ser2net's line while a client is attached, so a second
     // reader on ser2net's raw port could split the output): BREAK, then dom0 answers.
+    await ser2net.idle();
     const t = new ConserverTransport({ console: conserver.name, host: '127.0.0.1', port: conserver.port });
     const got: Buffer[] = [];
     const wakers: (() => void)[] = [];
