@@ -10,7 +10,7 @@ import { defaultConfigPath, loadConfig, type ConfigScalar, type TargetConfig } f
 export type TargetFlags = Record<string, unknown>;
 
 /** The consoles; a medium named on the command line replaces the target's medium. */
-const MEDIA = ['serial', 'tcp', 'spawn', 'ipmi', 'ssh'];
+const MEDIA = ['serial', 'tcp', 'telnet', 'conserver', 'spawn', 'ipmi', 'ssh'];
 
 export function addTargetFlags(command: Command): Command {
   return command.option(
@@ -34,7 +34,7 @@ export function resolveTarget(
     const known = config ? [...config.targets.keys()] : [];
     throw new XenkeysError('usage', `no target called ${name} in ${file}`, {
       hint: !config
-        ? `There is no config file there: create it (see docs/targets.md), or give the console with --ssh, --ipmi, --tcp, --serial or --spawn.`
+        ? `There is no config file there: create it (see docs/targets.md), or give the console with --ssh, --ipmi, --tcp, --telnet, --conserver, --serial or --spawn.`
         : known.length > 0
           ? `Known targets: ${known.join(', ')}.`
           : 'The file names no targets yet (see docs/targets.md).',

@@ -29,7 +29,7 @@ export abstract class TransportBase implements Transport {
   sendBreak(): Promise<void> {
     return Promise.reject(
       new XenkeysError('usage', `${this.kind} connections have no BREAK`, {
-        hint: 'BREAK needs a local serial port, IPMI SOL or SSH; Xen itself ignores BREAK on its UART.',
+        hint: 'BREAK needs a local serial port, telnet, conserver, IPMI SOL or SSH; Xen itself ignores BREAK on its UART.',
       }),
     );
   }

@@ -1,10 +1,12 @@
 // Raw TCP to a console server: ser2net raw ports, QEMU `-serial tcp:…`, terminal servers.
 // No telnet negotiation, no BREAK: bytes go both ways untouched. Owns address parsing, the
 // connect timeout, and telling "the far end hung up" apart from "the connection failed".
+// Telnet (telnet.ts) is this plus a codec: it overrides the hooks handleIncoming / encodeOutgoing.
 
 import { Socket } from 'node:net';
 import { XenkeysError } from '../core/errors.js';
 import { TransportBase } from './base.js';
+import type { TransportKind } from './transport.js';
 
 export interface TcpTransportOptions {
   /** `host:port`, `[v6addr]:port`; or give host and port separately. */
@@ -28,9 +30,9 @@ export function parseHostPort(address: string): { host: string; port: number } {
 }
 
 export class TcpTransport extends TransportBase {
-  readonly kind = 'tcp' as const;
+  readonly kind: TransportKind = 'tcp';
   readonly description: string;
-  readonly canBreak = false;
+  readonly canBreak: boolean = false;
   readonly host: string;
   readonly port: number;
   private readonly connectTimeoutMs: number;
@@ -50,10 +52,25 @@ export class TcpTransport extends TransportBase {
     this.host = target.host;
     this.port = target.port;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.description = `tcp ${this.endpoint}`;
+    this.description = `${this.label} ${this.endpoint}`;
   }
 
-  private get endpoint(): string {
+  /** First word of the description (and of error messages). */
+  protected get label(): string {
+    return 'tcp';
+  }
+
+  /** Bytes from the socket; override to decode a protocol (telnet). */
+  protected handleIncoming(chunk: Uint8Array): void {
+    this.dataEmitter.fire(chunk);
+  }
+
+  /** Bytes from the caller on their way to the socket; override to encode. */
+  protected encodeOutgoing(bytes: Uint8Array): Uint8Array {
+    return bytes;
+  }
+
+  protected get endpoint(): string {
     return this.host.includes(':') ? `[${this.host}]:${this.port}` : `${this.host}:${this.port}`;
   }
 
@@ -89,7 +106,7 @@ export class TcpTransport extends TransportBase {
     socket.setNoDelay(true);
     this.socket = socket;
     socket.on('data', (chunk: Buffer) => {
-      if (this.socket === socket) this.dataEmitter.fire(chunk);
+      if (this.socket === socket) this.handleIncoming(chunk);
     });
     let failure: Error | undefined;
     socket.on('error', (err) => {
@@ -115,6 +132,11 @@ export class TcpTransport extends TransportBase {
 
   async write(bytes: Uint8Array): Promise<void> {
     this.assertOpen();
+    await this.writeWire(this.encodeOutgoing(bytes));
+  }
+
+  /** Straight to the socket as one write, no encoding (a subclass's own protocol bytes). */
+  protected async writeWire(bytes: Uint8Array): Promise<void> {
     const socket = this.socket;
     if (!socket) return;
     const chunk = Buffer.from(bytes);

@@ -86,6 +86,23 @@ describe('named targets', () => {
     });
   });
 
+  it('reach console servers: a telnet port with its line speed, and a conserver console', async () => {
+    writeFileSync(
+      configFile,
+      'targets:\n  cons:\n    telnet: cons1.lab:7001\n    baud: 57600\n  db08:\n    conserver: db08@consoles.lab:3109\n',
+    );
+    const cons = await resolve('cons');
+    expect(cons).toMatchObject({ telnet: 'cons1.lab:7001', baud: 57600 });
+    const telnet = await createTransport(cons, systemClock);
+    expect(telnet.description).toBe('telnet cons1.lab:7001');
+    expect(telnet.kind).toBe('telnet');
+    const conserver = await createTransport(await resolve('db08'), systemClock);
+    expect(conserver.description).toBe('conserver db08@consoles.lab:3109');
+    expect(conserver.canBreak).toBe(true);
+    // A medium typed on the command line replaces the target's, as for every other medium.
+    expect(await resolve('db08', '--telnet', 'h:1')).not.toHaveProperty('conserver');
+  });
+
   it('lose to flags typed on the command line, even ones typed equal to the default', async () => {
     const flags = await resolve('lab', '--conswitch', 'a', '--baud', '115200', '--keys', 'qd');
     expect(flags).toMatchObject({ tcp: '127.0.0.1:4555', conswitch: 'a', baud: 115200, keys: 'qd' });

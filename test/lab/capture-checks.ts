@@ -38,6 +38,23 @@ export function expectHqrd(dir: string, cpus: number): void {
   for (let cpu = 0; cpu < cpus; cpu++) expect(byKey('d')!.text).toContain(`*** Dumping CPU${cpu} `);
 }
 
+/** h q d (`--keys qd`): the issue's own scenario, checked like expectHqrd. */
+export function expectHqd(dir: string, cpus: number): void {
+  const { captures, markers, byKey } = readOut(dir);
+  expect(captures.captures.map((c) => c.key)).toEqual(['h', 'q', 'd']);
+  for (const c of captures.captures)
+    expect(c, `key ${c.key}`).toMatchObject({ endReason: 'quiet', complete: true });
+  expect(markers).toContain('input xen');
+  expect(markers.at(-1)).toBe('input dom0');
+  expect(captures.input).toMatchObject({ found: 'dom0', final: 'dom0', restored: true });
+  expect(byKey('h')!.text).toMatch(/'h' pressed -> showing installed handlers/);
+  expect(byKey('q')!.text).toMatch(/^\(XEN\) 'q' pressed -> dumping domain info/);
+  expect(byKey('q')!.text).toContain('General information for domain 0:');
+  expect(byKey('q')!.text).not.toContain("'d' pressed");
+  expect(byKey('d')!.text).toMatch(/^\(XEN\) 'd' pressed -> dumping registers/);
+  for (let cpu = 0; cpu < cpus; cpu++) expect(byKey('d')!.text).toContain(`*** Dumping CPU${cpu} `);
+}
+
 /**
  * The raw log is exactly what the guest sent while we were connected: a contiguous piece of QEMU's
  * log. QEMU writes its log a byte at a time, so it may trail what we received by a byte or two: wait

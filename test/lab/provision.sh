@@ -28,9 +28,11 @@ say() { echo "xenkeys-lab: $*" >&2; }
 fail() { echo "xenkeys-lab: $*" >&2; exit 3; }
 
 # What a boot needs, then what later lab pieces drive (OpenIPMI's simulator, ipmitool, sshd, ssh,
-# and headless Chromium for test/browser).
+# ser2net and conserver as console servers, strace to watch ser2net's ioctls on the line, and
+# headless Chromium for test/browser).
 boot_packages=(qemu-system-x86 busybox-static cpio gzip)
-packages=("${boot_packages[@]}" socat openipmi ipmitool openssh-server openssh-client chromium)
+packages=("${boot_packages[@]}" socat openipmi ipmitool openssh-server openssh-client
+  ser2net conserver-server conserver-client strace chromium)
 xen_pkg=xen-hypervisor-4.17-amd64
 
 installed() { [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == "ii "* ]]; }
