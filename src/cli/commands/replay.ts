@@ -86,6 +86,8 @@ export async function runReplay(file: string, flags: ReplayFlags): Promise<numbe
   return EXIT.ok;
 }
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Plain playback: output bytes only (markers and input are not console output), honouring backpressure. */
 export async function playToStream(
   events: readonly SessionEvent[],
@@ -100,7 +102,8 @@ export async function playToStream(
     const ms = player.msUntilNext();
     if (ms === null) return;
     // Waiting for the recording's own next event time: this is the playback clock, not a sync.
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    // Capped to setTimeout's range: beyond it Node fires at once, and the loop would spin.
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(ms, MAX_TIMEOUT_MS)));
   }
 }
 
