@@ -2,7 +2,6 @@
 // in the TUI with pause, speed, markers and the captures re-cut from it; or, with --no-tui or
 // when stdout is not a terminal, as plain output in real time or at --speed (max: all at once).
 
-import { once } from 'node:events';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { XenkeysError } from '../../core/errors.js';
@@ -10,6 +9,7 @@ import type { SessionEvent } from '../../core/session-event.js';
 import { readRecording, type Recording } from '../../record/session-reader.js';
 import { parsePrefix } from '../../tui/keymap.js';
 import { ReplayPlayer } from '../../tui/replay-player.js';
+import { writeOrStop } from '../closed-pipe.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { onTerminal } from '../terminal.js';
@@ -97,7 +97,8 @@ export async function playToStream(
   const player = new ReplayPlayer(events, { now: () => performance.now() }, options);
   for (;;) {
     for (const event of player.due()) {
-      if (event.type === 'output' && !out.write(event.bytes)) await once(out, 'drain');
+      // The reader has gone (`| head`): stop quietly, as any Unix tool does.
+      if (event.type === 'output' && !(await writeOrStop(out, event.bytes))) return;
     }
     const ms = player.msUntilNext();
     if (ms === null) return;
