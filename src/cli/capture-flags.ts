@@ -40,7 +40,10 @@ function letter(value: string): string {
   return value;
 }
 
-export function addCaptureFlags(command: Command, defaults: { keys: string; quietGap: number }): Command {
+export function addCaptureFlags(
+  command: Command,
+  defaults: { keys: string; quietGap: number; outDir?: string },
+): Command {
   return command
     .option(
       '-k, --keys <keys>',
@@ -49,7 +52,7 @@ export function addCaptureFlags(command: Command, defaults: { keys: string; quie
     )
     .option(
       '-o, --out <dir>',
-      'folder for session.cast, session.raw and captures.json (default: ./xenkeys-DATE-TIME)',
+      `folder for session.cast, session.raw, captures.json and the report (default: ${defaults.outDir ?? './xenkeys-DATE-TIME'})`,
     )
     .option(
       '--conswitch <letter>',

@@ -23,6 +23,8 @@ import { openSessionFiles } from '../session-files.js';
 import { trapSignals } from '../signals.js';
 import { writeCaptureReport } from '../capture-report.js';
 import { printCaptureSummary } from '../summary.js';
+import { captureJson } from '../capture-json.js';
+import { discardUnusedSession } from '../unused-session.js';
 import { VERSION } from '../version.js';
 import { writeJson } from '../write-json.js';
 import {
@@ -39,16 +41,20 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .command('capture')
     .argument('[target]', 'a named target from the config file')
     .description('press debug keys on a Xen console and keep everything they print');
-  addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 }).action(
-    async (target: string | undefined, flags: TransportFlags & CaptureFlags) => {
+  addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 })
+    .option(
+      '--json',
+      'print one JSON object on stdout (the captures.json summary and paths) instead of the table',
+    )
+    .action(async (target: string | undefined, flags: TransportFlags & CaptureFlags & { json?: boolean }) => {
       const all = withTarget(flags, target, command);
-      const result = await runCapture(() => createTransport(all, systemClock), captureOptionsFrom(all), {
+      const options = { ...captureOptionsFrom(all), json: Boolean(flags.json) };
+      const result = await runCapture(() => createTransport(all, systemClock), options, {
         progress: await createProgress(progressModeFrom(all)),
       });
       if (result.error) reportError(result.error);
       exit(result.exitCode);
-    },
-  );
+    });
 }
 
 export interface CaptureOptions {
@@ -71,6 +77,8 @@ export interface CaptureOptions {
   waitTimeoutMs: number;
   /** Write report.json and report.md at the end (built in memory: skip it for huge sessions). */
   report: boolean;
+  /** Print one JSON object on stdout instead of the table. */
+  json?: boolean;
 }
 
 export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
@@ -117,7 +125,7 @@ export async function runCapture(
   // 2. The transport (usage errors surface here), the output folder and the recorders.
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const outDir = path.resolve(options.out ?? defaultOutDir(clock));
-  await mkdir(outDir, { recursive: true });
+  const createdTop = await mkdir(outDir, { recursive: true });
   const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
   const files = openSessionFiles(outDir, {
     title: `xenkeys capture: ${transport.description}`,
@@ -150,11 +158,13 @@ export async function runCapture(
   });
   let failure: unknown = null;
   let restored = true;
+  let connected = false;
   try {
     // 3. Connect.
     // A line, not a spinner: opening may ask for a password or passphrase on this terminal.
     progress.info(`connecting to ${transport.description}…`);
     await transport.open();
+    connected = true;
     progress.succeed(`connected to ${transport.description}`);
     const waitLine = (re: RegExp): Promise<unknown> => {
       progress.step(`waiting for a line matching ${re}`);
@@ -219,28 +229,39 @@ export async function runCapture(
         'press Ctrl-A three times on the console (or run `xenkeys switch --to dom0 …`)',
     );
   }
-  await writeJson(
-    path.join(outDir, 'captures.json'),
-    capturesDocument({
-      tool: { name: 'xenkeys', version: VERSION },
-      console: {
-        transport: transport.kind,
-        description: transport.description,
-        conswitch: options.conswitch,
-      },
-      startedAt: new Date(files.wallStart).toISOString(),
-      files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
-      input: { found: console.input.found, final: console.input.target, restored },
-      outcome: { exitCode, error: failure ? describeError(failure) : null, interrupted },
-      warnings,
-      captures,
-    }),
-  );
-  if (options.report) {
-    const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
-    if (reportProblem) progress.warn(`report.json not written: ${reportProblem}`);
+  const document = capturesDocument({
+    tool: { name: 'xenkeys', version: VERSION },
+    console: {
+      transport: transport.kind,
+      description: transport.description,
+      conswitch: options.conswitch,
+    },
+    startedAt: new Date(files.wallStart).toISOString(),
+    files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
+    input: { found: console.input.found, final: console.input.target, restored },
+    outcome: { exitCode, error: failure ? describeError(failure) : null, interrupted },
+    warnings,
+    captures,
+  });
+  // Nothing was received when the connect failed: keep no empty session folder behind.
+  const written: string[] = [];
+  if (!connected) {
+    await discardUnusedSession([files.castPath, files.rawPath], outDir, createdTop);
+  } else {
+    written.push(path.basename(files.castPath), path.basename(files.rawPath));
+    await writeJson(path.join(outDir, 'captures.json'), document);
+    written.push('captures.json');
+    if (options.report) {
+      const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
+      if (reportProblem) progress.warn(`report.json not written: ${reportProblem}`);
+      else written.push('report.json', 'report.md');
+    }
   }
-  printCaptureSummary(stdout, captures, outDir);
+  if (options.json) {
+    stdout.write(`${JSON.stringify(captureJson(document, connected ? outDir : null, written))}\n`);
+  } else if (connected) {
+    printCaptureSummary(stdout, captures, { outDir, files: written });
+  }
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
   return { exitCode, outDir, captures, error };
