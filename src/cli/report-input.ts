@@ -4,7 +4,7 @@
 // go (report/cast-feed.ts). Nothing holds an input whole, so a 200 MB log costs its captures in flight,
 // not its size. Between chunks `pause` lets the caller write out what the builder handed it.
 
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
 import { sniffCastVersion } from '../record/asciicast.js';
@@ -13,6 +13,7 @@ import { ByteLines, concat } from '../report/byte-lines.js';
 import { CastFeed } from '../report/cast-feed.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
+import { describeHead, xenkeysDocument } from './input-kind.js';
 
 const SNIFF_BYTES = 64 * 1024;
 // Read a MiB at a time (fewer trips to the thread pool), handed on 64 KiB at a time: what one piece
@@ -40,10 +41,11 @@ export interface InputOptions {
 type Chunks = AsyncIterable<Uint8Array>;
 
 export async function reportFromInputs(
-  inputs: readonly string[],
+  given: readonly string[],
   stdin: NodeJS.ReadableStream = process.stdin,
   options: InputOptions = {},
 ): Promise<Report> {
+  const inputs = await Promise.all(given.map(sessionFileOf));
   const names = inputs.map((i) => (i === '-' ? null : path.basename(i)));
   // The source is the first input's kind, known once its first bytes are read: before any capture.
   const source = (kind: ReportSource['kind']): ReportSource => ({
@@ -61,12 +63,20 @@ export async function reportFromInputs(
         : {},
   );
   const pause = options.pause ?? (async () => undefined);
+  const seen: string[] = [];
   for (const [i, input] of inputs.entries()) {
     try {
       const chunks = input === '-' ? streamChunks(stdin) : fileChunks(input);
-      await feed(builder, chunks, input, pause, (kind) => {
-        if (i === 0) builder.source = source(kind);
-      });
+      await feed(
+        builder,
+        chunks,
+        input,
+        pause,
+        (kind) => {
+          if (i === 0) builder.source = source(kind);
+        },
+        (looks) => seen.push(`${input === '-' ? 'stdin' : input} is ${looks}`),
+      );
     } catch (error) {
       if (error instanceof XenkeysError) throw error;
       throw new XenkeysError('bad-input', `cannot read ${input}: ${(error as Error).message}`, {
@@ -74,7 +84,28 @@ export async function reportFromInputs(
       });
     }
   }
-  return builder.finish(drafts ? await drafts.drafted() : undefined);
+  const report = builder.finish(drafts ? await drafts.drafted() : undefined);
+  // A report of nothing would read "no alarming events": say instead that there was nothing to read.
+  if (report.stats.xenLines === 0 && report.stats.guestLines === 0 && report.events.length === 0) {
+    throw new XenkeysError('bad-input', `no Xen console output found: ${seen.join('; ')}`, {
+      hint: "Give what a Xen console printed: a capture folder, its session.cast or session.raw, or text with '(XEN)' lines.",
+    });
+  }
+  return report;
+}
+
+/** A capture folder stands for its session: session.cast (with its markers), else session.raw. */
+async function sessionFileOf(input: string): Promise<string> {
+  if (input === '-') return input;
+  const info = await stat(input).catch(() => null);
+  if (!info?.isDirectory()) return input;
+  for (const name of ['session.cast', 'session.raw']) {
+    const file = path.join(input, name);
+    if ((await stat(file).catch(() => null))?.isFile()) return file;
+  }
+  throw new XenkeysError('bad-input', `${input} is a folder without session.cast or session.raw`, {
+    hint: 'Give a folder written by `xenkeys capture` or `connect`, or the files themselves.',
+  });
 }
 
 /** One input: its first bytes say cast or log, then the rest streams through the matching feed. */
@@ -84,6 +115,7 @@ async function feed(
   name: string,
   pause: () => Promise<void>,
   kind: (kind: ReportSource['kind']) => void,
+  looks: (what: string) => void,
 ): Promise<void> {
   const iterator = chunks[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
@@ -104,7 +136,10 @@ async function feed(
     if (done) return;
     for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value;
   };
-  const prefix = new TextDecoder().decode(concat(head, size).subarray(0, SNIFF_BYTES));
+  const first = concat(head, size).subarray(0, SNIFF_BYTES);
+  const prefix = new TextDecoder().decode(first);
+  const doc = xenkeysDocument(prefix);
+  if (doc) throw new XenkeysError('bad-input', `${name} is ${doc.what}`, { hint: doc.hint });
   if (sniffCastVersion(prefix) !== null) {
     kind('recording');
     const cast = new CastFeed(builder, name === '-' ? '-' : path.basename(name));
@@ -115,15 +150,19 @@ async function feed(
     }
     cast.push(decoder.decode());
     cast.end();
+    looks('an asciicast recording');
     return;
   }
   kind('log');
   const lines = new ByteLines((text) => builder.addLine(text));
+  let total = 0;
   for await (const chunk of all()) {
+    total += chunk.length;
     lines.push(chunk);
     await pause();
   }
   lines.end();
+  looks(describeHead(first, total));
 }
 
 async function* fileChunks(file: string): Chunks {
