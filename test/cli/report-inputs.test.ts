@@ -62,7 +62,7 @@ describe('xenkeys report of what is not console output', () => {
       Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)),
       'is binary data (4096 bytes',
     ],
-    ['dmesg.txt', Buffer.from('[    0.000000] Linux version 6.1\nhello\n'), 'is text (38 bytes)'],
+    ['dmesg.txt', Buffer.from('[    0.000000] Linux version 6.1\nhello\n'), 'is text (39 bytes)'],
   ])('%s: says no Xen output was found, exits 14 and writes no file', async (name, bytes, words) => {
     const input = path.join(dir, name);
     writeFileSync(input, bytes);
