@@ -45,6 +45,19 @@ export function describeHead(head: Uint8Array, size: number): string {
   const text = new TextDecoder().decode(head);
   if (text.includes('\uFFFD') && (text.match(/\uFFFD/g)?.length ?? 0) > text.length / 100)
     return `binary data (${size} bytes, not UTF-8 text)`;
-  if (/^\s*[[{]/.test(text)) return `a JSON document (${size} bytes)`;
+  if (looksLikeJson(text, size === head.length)) return `a JSON document (${size} bytes)`;
   return `text (${size} bytes)`;
+}
+
+/** JSON by parsing when the whole input is at hand, else by an opening no console line has. */
+function looksLikeJson(text: string, whole: boolean): boolean {
+  if (whole) {
+    try {
+      const value: unknown = JSON.parse(text);
+      return typeof value === 'object' && value !== null;
+    } catch {
+      return false;
+    }
+  }
+  return /^\s*(\{\s*"|\[\s*[[{"])/.test(text);
 }
