@@ -2,6 +2,7 @@
 // (events, worst first in spirit but in input order, since order tells the story). dom0's own kernel panic
 // is an event too: at 3 a.m. it is the line people look for first.
 
+import { isDom0KernelPanic } from './dom0-event.js';
 import type { Report, ReportEvent } from './model.js';
 import { group, kibToSize, pages } from './view-model.js';
 
@@ -98,16 +99,20 @@ const SEVERITY: Record<string, EventView['severity']> = {
 function eventView(e: ReportEvent): EventView {
   const cpu = e.cpu === null || e.cpu === undefined ? '' : ` on CPU ${e.cpu}`;
   const target = e.type === 'input-switch' && e.target ? ` to ${e.target}` : '';
+  const title = isDom0KernelPanic(e) ? 'dom0 kernel panic' : (TITLES[e.type] ?? e.type);
   return {
     severity: SEVERITY[e.type] ?? 'info',
-    title: `${TITLES[e.type] ?? e.type}${target}${cpu}`,
+    title: `${title}${target}${cpu}`,
     message: e.message,
     cpu: e.cpu ?? null,
     time: e.time ?? null,
     replayed: e.replayed ?? false,
     // A panic box that only repeats its message adds nothing.
     detail: e.detail?.lines?.length === 1 && e.detail.lines[0] === e.message ? [] : (e.detail?.lines ?? []),
-    trace: (e.callTrace ?? []).map((t) => ({ address: t.address, symbol: t.symbol })),
+    trace: (e.callTrace ?? []).map((t) => ({
+      address: t.address === '' ? null : t.address,
+      symbol: t.symbol,
+    })),
   };
 }
 
@@ -116,7 +121,8 @@ export function alarmingEvents(report: Report): EventView[] {
   const out = report.events
     .map((e) => ({ line: e.line ?? 0, view: eventView(e) }))
     .filter((e) => e.view.severity !== 'info');
-  const panic = report.dom0?.panic;
+  // Reports written before dom0's panic became an event carry it in dom0.panic only.
+  const panic = report.events.some(isDom0KernelPanic) ? null : report.dom0?.panic;
   if (panic) {
     out.push({
       line: panic.line,
