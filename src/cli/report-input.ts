@@ -13,6 +13,7 @@ import { ByteLines, concat } from '../report/byte-lines.js';
 import { CastFeed } from '../report/cast-feed.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
+import { sourceMetaFromCast } from '../report/source-meta.js';
 import { describeHead, xenkeysDocument } from './input-kind.js';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -72,8 +73,8 @@ export async function reportFromInputs(
         chunks,
         input,
         pause,
-        (kind) => {
-          if (i === 0) builder.source = source(kind);
+        (kind, meta = {}) => {
+          if (i === 0) builder.source = { ...source(kind), ...meta };
         },
         (looks) => seen.push(`${input === '-' ? 'stdin' : input} is ${looks}`),
       );
@@ -114,7 +115,7 @@ async function feed(
   chunks: Chunks,
   name: string,
   pause: () => Promise<void>,
-  kind: (kind: ReportSource['kind']) => void,
+  kind: (kind: ReportSource['kind'], meta?: Partial<ReportSource>) => void,
   looks: (what: string) => void,
 ): Promise<void> {
   const iterator = chunks[Symbol.asyncIterator]();
@@ -144,8 +145,14 @@ async function feed(
     kind('recording');
     const cast = new CastFeed(builder, name === '-' ? '-' : path.basename(name));
     const decoder = new TextDecoder('utf-8');
+    let described = false;
     for await (const chunk of all()) {
       cast.push(decoder.decode(chunk, { stream: true }));
+      // The header comes before any capture, so the source is whole before a renderer writes it.
+      if (!described && cast.header) {
+        described = true;
+        kind('recording', sourceMetaFromCast(cast.header));
+      }
       await pause();
     }
     cast.push(decoder.decode());

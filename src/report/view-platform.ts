@@ -33,7 +33,7 @@ export function platformRows(report: Report): FactRow[] {
   const rows: (FactRow | null)[] = [
     fact('Xen', [p.xenVersion ?? 'not seen', p.xenBuild?.vendor ? `(${p.xenBuild.vendor})` : null, p.arch]),
     fact('Build', [p.xenBuild?.buildInfo ?? null, p.xenBuild?.date ?? null, p.changeset]),
-    fact('CPUs', [p.cpus === null ? 'not seen' : String(p.cpus), p.cpuVendor]),
+    fact('CPUs', [cpusText(report), p.cpuVendor]),
     fact('Scheduler', [p.scheduler ?? 'not seen', p.schedulerName ? `(${p.schedulerName})` : null]),
     p.schedulerNotFound ? fact('Scheduler asked for', [`${p.schedulerNotFound} (not built in)`]) : null,
     fact('Memory', [p.systemRamKiB === null ? null : `${kibToSize(p.systemRamKiB)} RAM`]),
@@ -48,6 +48,7 @@ export function platformRows(report: Report): FactRow[] {
     ]),
     p.commandLine !== null ? { label: 'Command line', value: p.commandLine, code: true } : null,
     p.buildId !== null ? { label: 'Build id', value: p.buildId, code: true } : null,
+    report.source.startedAt ? { label: 'Started', value: report.source.startedAt } : null,
     { label: 'Source', value: sourceText(report) },
   ];
   return rows.filter((r): r is FactRow => r !== null);
@@ -163,7 +164,7 @@ export function headlineParts(report: Report): { host: string; verdict: string; 
   const mode = p.dom0Mode ?? report.dom0?.mode ?? null;
   const host = [
     p.xenVersion ? `Xen ${p.xenVersion}` : 'Xen (version not seen)',
-    p.cpus !== null ? `${p.cpus} CPUs` : null,
+    cpusOf(report) !== null ? `${cpusOf(report)?.count} CPUs` : null,
     p.scheduler,
     mode ? `dom0 ${mode.toUpperCase()}` : null,
   ].filter(Boolean);
@@ -176,4 +177,33 @@ export function headlineParts(report: Report): { host: string; verdict: string; 
   const n = report.captures.length;
   const captures = `${n} capture${n === 1 ? '' : 's'}${keys ? ` (${keys})` : ''}`;
   return { host: `${host.join(' · ')} — ${captures}`, verdict, alarming: alarms.length };
+}
+
+/** What the report calls the host: the console recorded, else the input's name, else its kind. */
+export function reportTitle(report: Report): string {
+  return report.source.target ?? report.source.name ?? report.source.kind;
+}
+
+/**
+ * How many CPUs: the boot log's "Brought up N CPUs", else what the keys list (`r`'s and `d`'s CPUs), so a
+ * capture without the boot log does not say "not seen" beside a dump of every CPU.
+ */
+export function cpusOf(report: Report): { count: number; from: string | null } | null {
+  if (report.platform.cpus !== null) return { count: report.platform.cpus, from: null };
+  let best: { count: number; from: string } | null = null;
+  for (const c of report.captures) {
+    if (c.key !== 'r' && c.key !== 'd') continue;
+    const cpus = (c.parsed as { cpus?: { cpu: number }[] } | null)?.cpus ?? [];
+    const count = new Set(cpus.map((x) => x.cpu)).size;
+    if (count > (best?.count ?? 0)) best = { count, from: c.key };
+  }
+  return best;
+}
+
+function cpusText(report: Report): string {
+  const seen = cpusOf(report);
+  if (seen === null) return 'not seen';
+  return seen.from === null
+    ? String(seen.count)
+    : `${seen.count} (listed by ${seen.from}; the boot log was not seen)`;
 }

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { ErrorCode } from '../../core/errors.js';
+import { isoWithZone } from '../../core/iso-time.js';
 import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
 import { restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
@@ -236,7 +237,7 @@ export async function runCapture(
       description: transport.description,
       conswitch: options.conswitch,
     },
-    startedAt: new Date(files.wallStart).toISOString(),
+    startedAt: isoWithZone(files.wallStart),
     files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
     input: { found: console.input.found, final: console.input.target, restored },
     outcome: { exitCode, error: failure ? describeError(failure) : null, interrupted },
@@ -252,7 +253,13 @@ export async function runCapture(
     await writeJson(path.join(outDir, 'captures.json'), document);
     written.push('captures.json');
     if (options.report) {
-      const reportProblem = await writeCaptureReport(outDir, files.rawPath, captures, transport.description);
+      const reportProblem = await writeCaptureReport(
+        outDir,
+        files.rawPath,
+        captures,
+        transport.description,
+        document.startedAt,
+      );
       if (reportProblem) progress.warn(`report.json not written: ${reportProblem}`);
       else written.push('report.json', 'report.md');
     }
