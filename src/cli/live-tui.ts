@@ -19,6 +19,7 @@ import type { ReportViewBuilder } from '../tui/report-view.js';
 import { EXIT } from './exit-codes.js';
 import { trapSignals } from './signals.js';
 import { createTuiRecorder } from './tui-recorder.js';
+import { discardUnusedSession } from './unused-session.js';
 
 export interface LiveTuiOptions {
   conswitch: string;
@@ -47,7 +48,7 @@ export async function runLiveTui(
   const clock = systemClock;
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const outDir = path.resolve(options.out ?? defaultOutDir());
-  await mkdir(outDir, { recursive: true });
+  const createdTop = await mkdir(outDir, { recursive: true });
   const console = new XenConsole(transport, { clock, conswitch: options.conswitch });
   const recorder = createTuiRecorder(console, outDir, {
     title: `xenkeys connect: ${transport.description}`,
@@ -79,7 +80,10 @@ export async function runLiveTui(
   try {
     await transport.open();
   } catch (error) {
+    // cleanup() leaves the alternate screen first, so the caller's error message stays visible.
     await cleanup();
+    const files = recorder.casts.flatMap((cast) => [cast, cast.replace(/\.cast$/, '.raw')]);
+    await discardUnusedSession(files, outDir, createdTop);
     throw error;
   }
   // Before the UI reads a key, so nothing typed can land between the two switches.
