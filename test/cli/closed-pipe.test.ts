@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CapturesDocument } from '../../src/cli/captures-file.js';
 import { BIN, ROOT } from '../helpers/run-cli.js';
+import { simXenOverTcp } from '../helpers/sim-tcp.js';
 
 /** `xenkeys ARGS | head -N` in bash; resolves with xenkeys' own exit status and stderr. */
 function piped(args: string[], head: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -46,6 +47,32 @@ describe('a reader that goes away (| head)', () => {
     expect(doc.input).toMatchObject({ final: 'dom0', restored: true });
     expect(doc.captures.map((c) => c.key)).toEqual(['h', 'q', 'r']);
     expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/^# /);
+  });
+
+  it('capture --tcp … | head -1 keeps its files and returns input', async () => {
+    const xen = await simXenOverTcp();
+    try {
+      const out = mkdtempSync(path.join(os.tmpdir(), 'xk-pipe-cap-'));
+      const args = [
+        'capture',
+        '--tcp',
+        `127.0.0.1:${xen.port}`,
+        '--keys',
+        'qr',
+        '--quiet-gap',
+        '50',
+        '-o',
+        out,
+      ];
+      const run = await piped(args, '-1');
+      expect(run.stderr).not.toMatch(/EPIPE|internal error/);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe('key\tdescription\tlines\tbytes\tstart s\ttook s\tend\n');
+      const doc = JSON.parse(readFileSync(path.join(out, 'captures.json'), 'utf8')) as CapturesDocument;
+      expect(doc.input).toMatchObject({ final: 'dom0', restored: true });
+    } finally {
+      await xen.close();
+    }
   });
 
   it('stderr closed as well (2>&1 | head -1) changes nothing', async () => {
