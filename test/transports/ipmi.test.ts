@@ -25,18 +25,13 @@ afterEach(async () => {
   sockets.splice(0).forEach((s) => s.close());
 });
 
-/**
- * A UDP "BMC" for the probe; `answering` can be switched off to play a BMC that hangs, and
- * `unanswered` counts the pings it ignored.
- */
+/** A UDP "BMC" for the probe; `answering: false` plays one that hangs (`unanswered` counts pings). */
 async function bmc(): Promise<{ port: number; answering: boolean; unanswered: number }> {
   const socket = createSocket('udp4');
   sockets.push(socket);
   const state = { port: 0, answering: true, unanswered: 0 };
-  socket.on('message', (_p, from) => {
-    if (state.answering) socket.send(REPLY, from.port, from.address);
-    else state.unanswered++;
-  });
+  const reply = (port: number, address: string): void => socket.send(REPLY, port, address);
+  socket.on('message', (_p, from) => (state.answering ? reply(from.port, from.address) : state.unanswered++));
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   state.port = socket.address().port;
   return state;
@@ -289,8 +284,7 @@ describe('IpmiTransport', () => {
       code: 'bmc-unresponsive',
       message: /no SOL data for 0.3 s/,
     });
-    // Bounded by counting, not timing: it gave up after exactly its probe's unanswered pings.
-    expect(peer.unanswered).toBe(liveness.attempts);
+    expect(peer.unanswered).toBe(liveness.attempts); // bounded by counting pings, not by timing
     expect(messages(s.notices)).toContain(
       'ipmitool: SIGN INT: Close Interface IPMI v2.0 RMCP+ LAN Interface',
     );
