@@ -4,7 +4,7 @@
 // go (report/cast-feed.ts). Nothing holds an input whole, so a 200 MB log costs its captures in flight,
 // not its size. Between chunks `pause` lets the caller write out what the builder handed it.
 
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
 import { sniffCastVersion } from '../record/asciicast.js';
@@ -65,6 +65,8 @@ export async function reportFromInputs(
   );
   const pause = options.pause ?? (async () => undefined);
   const seen: string[] = [];
+  // A raw log beside its captures.json: the console and the start come from there.
+  const rawMeta = inputs[0] === undefined ? {} : await metaBesideRaw(inputs[0]);
   for (const [i, input] of inputs.entries()) {
     try {
       const chunks = input === '-' ? streamChunks(stdin) : fileChunks(input);
@@ -73,7 +75,7 @@ export async function reportFromInputs(
         chunks,
         input,
         pause,
-        (kind, meta = {}) => {
+        (kind, meta = kind === 'log' ? rawMeta : {}) => {
           if (i === 0) builder.source = { ...source(kind), ...meta };
         },
         (looks) => seen.push(`${input === '-' ? 'stdin' : input} is ${looks}`),
@@ -93,6 +95,26 @@ export async function reportFromInputs(
     });
   }
   return report;
+}
+
+async function metaBesideRaw(input: string): Promise<Pick<ReportSource, 'target' | 'startedAt'>> {
+  if (input === '-' || !input.endsWith('.raw')) return {};
+  try {
+    const doc = JSON.parse(await readFile(path.join(path.dirname(input), 'captures.json'), 'utf8')) as {
+      schema?: unknown;
+      console?: { description?: unknown };
+      startedAt?: unknown;
+    };
+    if (doc.schema !== 'xenkeys.captures/1') return {};
+    const target = doc.console?.description;
+    const startedAt = doc.startedAt;
+    return {
+      ...(typeof target === 'string' ? { target } : {}),
+      ...(typeof startedAt === 'string' ? { startedAt } : {}),
+    };
+  } catch {
+    return {};
+  }
 }
 
 /** A capture folder stands for its session: session.cast (with its markers), else session.raw. */

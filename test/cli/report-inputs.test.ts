@@ -28,6 +28,11 @@ describe('xenkeys report of a capture folder', () => {
     expect(raw.code, raw.stderr).toBe(0);
     expect(JSON.parse(raw.stdout).source).toMatchObject({ kind: 'log', name: 'session.raw' });
 
+    // Beside its captures.json, a raw log's report names the console and the start from there.
+    cpSync(path.join(RECORDING, 'captures.json'), path.join(rawOnly, 'captures.json'));
+    const named = await runCli(['report', path.join(rawOnly, 'session.raw'), '--format', 'md'], { env });
+    expect(named.stdout).toMatch(/^# Xen console report: tcp 127\.0\.0\.1:\d+\n\nStarted 20\d\d-/);
+
     const empty = mkdtempSync(path.join(dir, 'empty-'));
     const none = await runCli(['report', empty], { env });
     expect(none.code).toBe(14);
