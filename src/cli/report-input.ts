@@ -7,7 +7,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
-import { sniffCastVersion } from '../record/asciicast.js';
+import { sniffCastVersion, type CastHeader } from '../record/asciicast.js';
 import { ReportBuilder } from '../report/build.js';
 import { ByteLines, concat } from '../report/byte-lines.js';
 import { CastFeed } from '../report/cast-feed.js';
@@ -97,6 +97,16 @@ export async function reportFromInputs(
   return report;
 }
 
+function castMeta(prefix: string): Pick<ReportSource, 'target' | 'startedAt'> {
+  try {
+    const header: unknown = JSON.parse((prefix.split('\n', 1)[0] ?? '').replace(/^\uFEFF/, ''));
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) return {};
+    return sourceMetaFromCast(header as CastHeader);
+  } catch {
+    return {}; // a pretty-printed v1 document: its header is not one line
+  }
+}
+
 async function metaBesideRaw(input: string): Promise<Pick<ReportSource, 'target' | 'startedAt'>> {
   if (input === '-' || !input.endsWith('.raw')) return {};
   try {
@@ -166,15 +176,11 @@ async function feed(
   if (sniffCastVersion(prefix) !== null) {
     kind('recording');
     const cast = new CastFeed(builder, name === '-' ? '-' : path.basename(name));
+    // From the header line, before any capture: a streaming renderer writes the source with the first.
+    kind('recording', castMeta(prefix));
     const decoder = new TextDecoder('utf-8');
-    let described = false;
     for await (const chunk of all()) {
       cast.push(decoder.decode(chunk, { stream: true }));
-      // The header comes before any capture, so the source is whole before a renderer writes it.
-      if (!described && cast.header) {
-        described = true;
-        kind('recording', sourceMetaFromCast(cast.header));
-      }
       await pause();
     }
     cast.push(decoder.decode());

@@ -5,7 +5,7 @@
 // closes — or, if a line that began before it is still unfinished, right after that line.
 
 import { LineSplitter, type Line } from '../console/line-splitter.js';
-import { CastParser, type CastEvent, type CastHeader } from '../record/asciicast.js';
+import { CastParser, type CastEvent } from '../record/asciicast.js';
 import { parseMarker } from '../record/markers.js';
 import type { CaptureInput, ReportBuilder } from './build.js';
 
@@ -39,11 +39,6 @@ export class CastFeed {
     source?: string,
   ) {
     this.parser = new CastParser(source === undefined ? {} : { source });
-  }
-
-  /** The cast's header, once its first line has been read. */
-  get header(): CastHeader | null {
-    return this.parser.header;
   }
 
   /** The next piece of the cast's text. Throws CastFormatError as parseCast would. */

@@ -29,7 +29,13 @@ describe('xenkeys report', () => {
     ).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as { source: unknown; captures: { key: string }[] };
     expect(contractProblems(report)).toEqual([]);
-    expect(report.source).toEqual({ kind: 'recording', name: 'session.cast' });
+    // The console and the start, from the cast's header (written before the first capture).
+    expect(report.source).toEqual({
+      kind: 'recording',
+      name: 'session.cast',
+      target: expect.stringMatching(/^tcp 127\.0\.0\.1:\d+$/),
+      startedAt: '2026-11-21T20:36:05Z',
+    });
     expect(report.captures.map((c) => c.key)).toEqual(['h', 'q', 'r', 'd', 'r']);
   });
 
