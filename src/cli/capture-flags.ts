@@ -41,7 +41,10 @@ function letter(value: string): string {
   return value;
 }
 
-export function addCaptureFlags(command: Command, defaults: { keys: string; quietGap: number }): Command {
+export function addCaptureFlags(
+  command: Command,
+  defaults: { keys: string; quietGap: number; outDir?: string },
+): Command {
   return command
     .option(
       '-k, --keys <keys>',
@@ -50,7 +53,7 @@ export function addCaptureFlags(command: Command, defaults: { keys: string; quie
     )
     .option(
       '-o, --out <dir>',
-      'folder for session.cast, session.raw, captures.json (made 0700; default: a new ./xenkeys-DATE-TIME-XXXXXX)',
+      `folder for session.cast, session.raw, captures.json and the report (made 0700; default: ${defaults.outDir ?? 'a new ./xenkeys-DATE-TIME-XXXXXX'})`,
     )
     .option(
       '--reuse-out',

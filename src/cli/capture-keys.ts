@@ -4,6 +4,7 @@
 import { XenkeysError } from '../core/errors.js';
 import { dangerFromLetter } from '../console/debug-keys.js';
 import { captureKeys, dangerousKeyError, type KeyCapture } from '../console/key-runner.js';
+import { isXenKeyInSomeVersion, XEN_KEYS_ANY_VERSION } from '../console/known-keys.js';
 import { allSafeKeys, expandKeys, PRESETS } from '../console/presets.js';
 import type { XenConsole } from '../console/xen-console.js';
 import type { CaptureOptions } from './commands/capture.js';
@@ -54,6 +55,12 @@ export async function pressKeys(
     );
   if (discover) await run(['h']);
   if (options.keys === 'all-safe') rest = allSafeKeys(console.catalog).filter((k) => k !== 'h');
+  // Keys this host does not have (its own `h` list says so) are skipped, not pressed into silence.
+  const missing = [...new Set(rest.filter((k) => console.catalog.has(k) === false))];
+  if (missing.length > 0) {
+    ctx.warn(`skipped key(s) ${missing.map((k) => `'${k}'`).join(', ')}: not in this host's 'h' list`);
+    rest = rest.filter((k) => !missing.includes(k));
+  }
   if (!options.allowDangerous) {
     for (const key of rest) {
       const danger = console.catalog.danger(key);
@@ -78,6 +85,14 @@ export function planKeys(spec: string): string[] {
       throw new XenkeysError('usage', `${JSON.stringify(key)} is not a debug key`, {
         hint: 'Debug keys are printable ASCII characters, e.g. --keys hqrd.',
       });
+  }
+  // Pressing a key no Xen has would only wait --first-output-timeout for nothing.
+  const unknown = [...new Set(keys.filter((k) => !isXenKeyInSomeVersion(k)))];
+  if (unknown.length > 0) {
+    const which = unknown.map((k) => `'${k}'`).join(', ');
+    throw new XenkeysError('usage', `no Xen version has a debug key ${which}`, {
+      hint: `Keys Xen knows (depending on version and build): ${[...XEN_KEYS_ANY_VERSION].join('')}; press h on the console for the host's own list.`,
+    });
   }
   return keys;
 }

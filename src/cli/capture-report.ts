@@ -17,9 +17,10 @@ export async function writeCaptureReport(
   rawPath: string,
   captures: readonly KeyCapture[],
   name: string | null,
+  startedAt?: string,
 ): Promise<string | null> {
   try {
-    const builder = new ReportBuilder({ kind: 'live', name });
+    const builder = new ReportBuilder({ kind: 'live', name, ...(startedAt ? { startedAt } : {}) });
     const feed = new RawWithCaptures(builder, captures);
     const splitter = new LineSplitter();
     let offset = 0;

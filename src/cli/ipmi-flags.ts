@@ -40,8 +40,10 @@ const PRIVILEGES: Record<string, IpmiPrivilege> = {
 function wholeNumber(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}.`,
+      );
     }
     return n;
   };
@@ -56,8 +58,8 @@ function privilege(value: string): IpmiPrivilege {
 export function addIpmiFlags(command: Command): Command {
   command
     .option(
-      '--ipmi <host>',
-      `IPMI Serial-over-LAN through ipmitool (BMC address); capture's --quiet-gap then defaults to ${IPMI_QUIET_GAP_MS} ms`,
+      '-H, --ipmi <host>',
+      `IPMI Serial-over-LAN through ipmitool (BMC address; -H as in ipmitool); capture's --quiet-gap then defaults to ${IPMI_QUIET_GAP_MS} ms`,
     )
     .option('-U, --user <name>', 'IPMI user name (--ipmi)')
     .option(

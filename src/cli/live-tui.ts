@@ -21,6 +21,7 @@ import { EXIT } from './exit-codes.js';
 import { prepareOutDir } from './out-dir.js';
 import { trapSignals } from './signals.js';
 import { createTuiRecorder } from './tui-recorder.js';
+import { discardUnusedSession } from './unused-session.js';
 
 export interface LiveTuiOptions {
   conswitch: string;
@@ -57,6 +58,7 @@ export async function runLiveTui(
     confirmWindowMs: options.confirmTimeoutMs,
     quietMs: options.timing.quietMs,
   });
+  const createdTop = outDir.created ? outDir.dir : undefined;
   const recorder = createTuiRecorder(console, outDir, {
     title: `xenkeys connect: ${transport.description}`,
     recordInput: options.recordInput,
@@ -87,7 +89,10 @@ export async function runLiveTui(
   try {
     await transport.open();
   } catch (error) {
+    // cleanup() leaves the alternate screen first, so the caller's error message stays visible.
     await cleanup();
+    const files = recorder.casts.flatMap((cast) => [cast, cast.replace(/\.cast$/, '.raw')]);
+    await discardUnusedSession(files, outDir.dir, createdTop);
     throw error;
   }
   // Before the UI reads a key, so nothing typed can land between the two switches.

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { terminalText } from '../core/text-controls.js';
 import { isXenkeysError } from '../core/errors.js';
+import { tolerateClosedPipes } from './closed-pipe.js';
 import type { CommandContext } from './command-context.js';
 import * as capture from './commands/capture.js';
 import * as connect from './commands/connect.js';
@@ -30,6 +31,7 @@ const COMMANDS: ReadonlyArray<{ register(ctx: CommandContext): void }> = [
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
+  tolerateClosedPipes();
   const program = new Command('xenkeys')
     .version(VERSION)
     .description(

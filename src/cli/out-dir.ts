@@ -13,6 +13,8 @@ export interface OutDir {
   readonly dir: string;
   /** 1 for session.cast, captures.json…; N for session-N.cast, captures-N.json… */
   readonly index: number;
+  /** This run made the folder (so a run that recorded nothing may remove it again). */
+  readonly created: boolean;
 }
 
 /** `session` + index 1 → session; index 3 → session-3. */
@@ -32,9 +34,13 @@ export interface OutDirOptions {
 export function prepareOutDir(out: string | undefined, options: OutDirOptions): OutDir {
   const cwd = options.cwd ?? process.cwd();
   if (out === undefined)
-    return { dir: makeUniqueDir(path.resolve(cwd, `${defaultStem(options.wallNow)}-`)), index: 1 };
+    return {
+      dir: makeUniqueDir(path.resolve(cwd, `${defaultStem(options.wallNow)}-`)),
+      index: 1,
+      created: true,
+    };
   const dir = path.resolve(cwd, out);
-  if (makePrivateDir(dir)) return { dir, index: 1 };
+  if (makePrivateDir(dir)) return { dir, index: 1, created: true };
   const stat = statSync(dir);
   if (!stat.isDirectory())
     throw new XenkeysError('usage', `--out ${out}: not a folder`, {
@@ -50,7 +56,7 @@ export function prepareOutDir(out: string | undefined, options: OutDirOptions): 
     const m = SESSION_FILE.exec(name);
     return m ? [{ name, index: m[1] === undefined ? 1 : Number(m[1]) }] : [];
   });
-  if (taken.length === 0) return { dir, index: 1 };
+  if (taken.length === 0) return { dir, index: 1, created: false };
   if (!options.reuse) {
     throw new XenkeysError('usage', `--out ${out} already holds a session (${taken[0]!.name})`, {
       hint:
@@ -58,7 +64,7 @@ export function prepareOutDir(out: string | undefined, options: OutDirOptions): 
         'to write this run beside it as session-N.* (nothing there is moved or overwritten).',
     });
   }
-  return { dir, index: Math.max(...taken.map((t) => t.index)) + 1 };
+  return { dir, index: Math.max(...taken.map((t) => t.index)) + 1, created: false };
 }
 
 function defaultStem(wallNow: number): string {

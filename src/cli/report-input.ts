@@ -4,15 +4,17 @@
 // go (report/cast-feed.ts). Nothing holds an input whole, so a 200 MB log costs its captures in flight,
 // not its size. Between chunks `pause` lets the caller write out what the builder handed it.
 
-import { open } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
-import { sniffCastVersion } from '../record/asciicast.js';
+import { sniffCastVersion, type CastHeader } from '../record/asciicast.js';
 import { ReportBuilder } from '../report/build.js';
 import { ByteLines, concat } from '../report/byte-lines.js';
 import { CastFeed } from '../report/cast-feed.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
+import { sourceMetaFromCast } from '../report/source-meta.js';
+import { describeHead, xenkeysDocument } from './input-kind.js';
 
 const SNIFF_BYTES = 64 * 1024;
 // Read a MiB at a time (fewer trips to the thread pool), handed on 64 KiB at a time: what one piece
@@ -40,10 +42,11 @@ export interface InputOptions {
 type Chunks = AsyncIterable<Uint8Array>;
 
 export async function reportFromInputs(
-  inputs: readonly string[],
+  given: readonly string[],
   stdin: NodeJS.ReadableStream = process.stdin,
   options: InputOptions = {},
 ): Promise<Report> {
+  const inputs = await Promise.all(given.map(sessionFileOf));
   const names = inputs.map((i) => (i === '-' ? null : path.basename(i)));
   // The source is the first input's kind, known once its first bytes are read: before any capture.
   const source = (kind: ReportSource['kind']): ReportSource => ({
@@ -61,12 +64,22 @@ export async function reportFromInputs(
         : {},
   );
   const pause = options.pause ?? (async () => undefined);
+  const seen: string[] = [];
+  // A raw log beside its captures.json: the console and the start come from there.
+  const rawMeta = inputs[0] === undefined ? {} : await metaBesideRaw(inputs[0]);
   for (const [i, input] of inputs.entries()) {
     try {
       const chunks = input === '-' ? streamChunks(stdin) : fileChunks(input);
-      await feed(builder, chunks, input, pause, (kind) => {
-        if (i === 0) builder.source = source(kind);
-      });
+      await feed(
+        builder,
+        chunks,
+        input,
+        pause,
+        (kind, meta = kind === 'log' ? rawMeta : {}) => {
+          if (i === 0) builder.source = { ...source(kind), ...meta };
+        },
+        (looks) => seen.push(`${input === '-' ? 'stdin' : input} is ${looks}`),
+      );
     } catch (error) {
       if (error instanceof XenkeysError) throw error;
       throw new XenkeysError('bad-input', `cannot read ${input}: ${(error as Error).message}`, {
@@ -74,7 +87,58 @@ export async function reportFromInputs(
       });
     }
   }
-  return builder.finish(drafts ? await drafts.drafted() : undefined);
+  const report = builder.finish(drafts ? await drafts.drafted() : undefined);
+  // A report of nothing would read "no alarming events": say instead that there was nothing to read.
+  if (report.stats.xenLines === 0 && report.stats.guestLines === 0 && report.events.length === 0) {
+    throw new XenkeysError('bad-input', `no Xen console output found: ${seen.join('; ')}`, {
+      hint: "Give what a Xen console printed: a capture folder, its session.cast or session.raw, or text with '(XEN)' lines.",
+    });
+  }
+  return report;
+}
+
+function castMeta(prefix: string): Pick<ReportSource, 'target' | 'startedAt'> {
+  try {
+    const header: unknown = JSON.parse((prefix.split('\n', 1)[0] ?? '').replace(/^\uFEFF/, ''));
+    if (typeof header !== 'object' || header === null || Array.isArray(header)) return {};
+    return sourceMetaFromCast(header as CastHeader);
+  } catch {
+    return {}; // a pretty-printed v1 document: its header is not one line
+  }
+}
+
+async function metaBesideRaw(input: string): Promise<Pick<ReportSource, 'target' | 'startedAt'>> {
+  if (input === '-' || !input.endsWith('.raw')) return {};
+  try {
+    const doc = JSON.parse(await readFile(path.join(path.dirname(input), 'captures.json'), 'utf8')) as {
+      schema?: unknown;
+      console?: { description?: unknown };
+      startedAt?: unknown;
+    };
+    if (doc.schema !== 'xenkeys.captures/1') return {};
+    const target = doc.console?.description;
+    const startedAt = doc.startedAt;
+    return {
+      ...(typeof target === 'string' ? { target } : {}),
+      ...(typeof startedAt === 'string' ? { startedAt } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** A capture folder stands for its session: session.cast (with its markers), else session.raw. */
+async function sessionFileOf(input: string): Promise<string> {
+  if (input === '-') return input;
+  const info = await stat(input).catch(() => null);
+  if (!info?.isDirectory()) return input;
+  for (const name of ['session.cast', 'session.raw']) {
+    const file = path.join(input, name);
+    if ((await stat(file).catch(() => null))?.isFile()) return file;
+  }
+  throw new XenkeysError('bad-input', `${input} is a folder without session.cast or session.raw`, {
+    hint: 'Give a folder written by `xenkeys capture` or `connect`, or the files themselves.',
+  });
 }
 
 /** One input: its first bytes say cast or log, then the rest streams through the matching feed. */
@@ -83,7 +147,8 @@ async function feed(
   chunks: Chunks,
   name: string,
   pause: () => Promise<void>,
-  kind: (kind: ReportSource['kind']) => void,
+  kind: (kind: ReportSource['kind'], meta?: Partial<ReportSource>) => void,
+  looks: (what: string) => void,
 ): Promise<void> {
   const iterator = chunks[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
@@ -104,10 +169,15 @@ async function feed(
     if (done) return;
     for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value;
   };
-  const prefix = new TextDecoder().decode(concat(head, size).subarray(0, SNIFF_BYTES));
+  const first = concat(head, size).subarray(0, SNIFF_BYTES);
+  const prefix = new TextDecoder().decode(first);
+  const doc = xenkeysDocument(prefix);
+  if (doc) throw new XenkeysError('bad-input', `${name} is ${doc.what}`, { hint: doc.hint });
   if (sniffCastVersion(prefix) !== null) {
     kind('recording');
     const cast = new CastFeed(builder, name === '-' ? '-' : path.basename(name));
+    // From the header line, before any capture: a streaming renderer writes the source with the first.
+    kind('recording', castMeta(prefix));
     const decoder = new TextDecoder('utf-8');
     for await (const chunk of all()) {
       cast.push(decoder.decode(chunk, { stream: true }));
@@ -115,15 +185,19 @@ async function feed(
     }
     cast.push(decoder.decode());
     cast.end();
+    looks('an asciicast recording');
     return;
   }
   kind('log');
   const lines = new ByteLines((text) => builder.addLine(text));
+  let total = 0;
   for await (const chunk of all()) {
+    total += chunk.length;
     lines.push(chunk);
     await pause();
   }
   lines.end();
+  looks(describeHead(first, total));
 }
 
 async function* fileChunks(file: string): Chunks {

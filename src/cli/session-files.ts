@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { isXenkeysError, XenkeysError } from '../core/errors.js';
 import { numbered, prepareOutDir, type OutDir } from './out-dir.js';
+import { isoWithZone } from '../core/iso-time.js';
 import type { SessionEvent } from '../core/session-event.js';
 import { CastWriter } from '../record/cast-writer.js';
 import { RawLogWriter } from '../record/raw-log.js';
@@ -47,6 +48,8 @@ export function openSessionFiles(dir: string, options: SessionFilesOptions): Ses
       width: options.cols ?? 80,
       height: options.rows ?? 24,
       timestamp: Math.floor(options.wallStart / 1000),
+      // The start to the millisecond, in the recorder's zone (`timestamp` is whole UTC seconds).
+      started_at: isoWithZone(options.wallStart),
       title: options.title,
       env: { TERM: 'xterm-256color' },
     },

@@ -44,6 +44,12 @@ const SNIPPET_LENGTH = 60;
 const snippetOf = (text: string): string =>
   text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}…` : text;
 
+/**
+ * The latest event time we believe (about three years): beyond it a time is crafted or corrupt, and
+ * replaying it would wait forever (or, past setTimeout's range, spin).
+ */
+export const MAX_EVENT_SECONDS = 1e8;
+
 /** Rounds to microseconds so summed v3 intervals don't drift into 0.30000000000000004. */
 const roundMicros = (t: number): number => Math.round(t * 1e6) / 1e6;
 
@@ -184,12 +190,22 @@ export class CastParser {
     const [stamp, code, data] = parsed as [number, string, string];
     // v2 stamps are absolute; v3 stamps are intervals since the previous event.
     const wanted = this.sourceVersion === 3 ? roundMicros(this.lastTime + stamp) : stamp;
+    this.checkTime(wanted, this.lineNo, text);
     if (wanted < this.lastTime) {
       if (this.firstBackwards === null) this.firstBackwards = { line: this.lineNo, count: 0 };
       this.firstBackwards.count += 1;
     }
     this.lastTime = Math.max(this.lastTime, wanted);
     return { time: this.lastTime, code, data };
+  }
+
+  private checkTime(seconds: number, line: number, text: string): void {
+    if (seconds <= MAX_EVENT_SECONDS) return; // false for NaN and Infinity too
+    throw this.fail(
+      `event time ${seconds} s is not a plausible recording time (the limit is ${MAX_EVENT_SECONDS} s, about three years)`,
+      line,
+      text,
+    );
   }
 
   private finishV1(): CastEvent[] {
@@ -215,6 +231,7 @@ export class CastParser {
         throw this.fail(`stdout[${index}] must be [delay, data]`, 1, String(JSON.stringify(frame)));
       }
       time = roundMicros(time + Math.max(0, frame[0]));
+      this.checkTime(time, 1, String(JSON.stringify(frame)));
       events.push({ time, code: 'o', data: frame[1] });
     }
     return events;

@@ -8,6 +8,7 @@ import { Dom0Scanner } from '../parse/dom0-virt.js';
 import { EventScanner } from '../parse/events.js';
 import { detach, normaliseAll, rememberNorms, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
+import { withDom0Panic } from './dom0-event.js';
 import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft, type Finished } from './finisher.js';
 import {
   REPORT_SCHEMA,
@@ -140,13 +141,17 @@ export class ReportBuilder {
       platform.scheduler = scheduler;
       platform.sources.scheduler = 'run-queues';
     }
+    const dom0 = this.dom0.result();
     return {
       schema: REPORT_SCHEMA,
       source: this.source,
       captures: this.captures,
       platform,
-      events: this.events.finish().map((e) => ({ ...e })),
-      dom0: this.dom0.result(),
+      events: withDom0Panic(
+        this.events.finish().map((e) => ({ ...e })),
+        dom0,
+      ),
+      dom0,
       stats: { ...this.stats, timestampForms: [...this.forms].sort() },
       other: {
         lines: this.other.lines.length,

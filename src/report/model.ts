@@ -16,6 +16,10 @@ export interface ReportSource {
   name: string | null;
   /** Every input file, when several were read as one log. */
   files?: string[];
+  /** Extra: the console recorded (a cast's title, e.g. `tcp bmc1:7000`), when known. */
+  target?: string;
+  /** Extra: the session's wall-clock start, ISO 8601 with its zone, when known. */
+  startedAt?: string;
 }
 
 /** Contract fields first; the rest of BootInfo follows (see parse/boot.ts). */

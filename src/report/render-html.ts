@@ -15,19 +15,19 @@ import {
 } from './html/sections.js';
 import type { Report } from './model.js';
 import { anchorOf, describeKey, group, sectionsOf } from './view-model.js';
-import { headlineParts } from './view-platform.js';
+import { headlineParts, reportTitle } from './view-platform.js';
 
 export function renderHtml(report: Report): string {
   return [...renderHtmlChunks(report)].join('');
 }
 
 export function* renderHtmlChunks(report: Report): Generator<string> {
-  const name = report.source.name ?? report.source.kind;
+  const name = reportTitle(report);
   yield pageStart(`Xen console report: ${name}`);
   const h = headlineParts(report);
   const alarms = h.alarming;
   yield `<header class="top"><h1>Xen console report <span class="src">${esc(name)}</span></h1>
-<p class="headline">${esc(h.host)} — <span class="${alarms ? 'alarm' : 'ok'}">${esc(h.verdict)}</span></p>
+${report.source.startedAt ? `<p class="meta">Started ${esc(report.source.startedAt)}</p>\n` : ''}<p class="headline">${esc(h.host)} — <span class="${alarms ? 'alarm' : 'ok'}">${esc(h.verdict)}</span></p>
 ${nav(report, alarms)}</header>
 <main>
 `;

@@ -12,6 +12,7 @@ import {
   type EventView,
   alarmingEvents,
   headline,
+  reportTitle,
   otherEvents,
   platformRows,
   traceLine,
@@ -22,7 +23,8 @@ export function renderMarkdown(report: Report): string {
 }
 
 export function* renderMarkdownChunks(report: Report): Generator<string> {
-  yield `# Xen console report: ${mdText(report.source.name ?? report.source.kind)}\n\n`;
+  yield `# Xen console report: ${mdText(reportTitle(report))}\n\n`;
+  if (report.source.startedAt) yield `Started ${mdText(report.source.startedAt)}\n\n`;
   yield `${mdText(headline(report))}\n\n`;
   yield* events(report);
   yield* betweenDumps(report);

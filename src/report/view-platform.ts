@@ -2,6 +2,7 @@
 // (events, worst first in spirit but in input order, since order tells the story). dom0's own kernel panic
 // is an event too: at 3 a.m. it is the line people look for first.
 
+import { isDom0KernelPanic } from './dom0-event.js';
 import type { Report, ReportEvent } from './model.js';
 import { group, kibToSize, pages } from './view-model.js';
 
@@ -32,7 +33,7 @@ export function platformRows(report: Report): FactRow[] {
   const rows: (FactRow | null)[] = [
     fact('Xen', [p.xenVersion ?? 'not seen', p.xenBuild?.vendor ? `(${p.xenBuild.vendor})` : null, p.arch]),
     fact('Build', [p.xenBuild?.buildInfo ?? null, p.xenBuild?.date ?? null, p.changeset]),
-    fact('CPUs', [p.cpus === null ? 'not seen' : String(p.cpus), p.cpuVendor]),
+    fact('CPUs', [cpusText(report), p.cpuVendor]),
     fact('Scheduler', [p.scheduler ?? 'not seen', p.schedulerName ? `(${p.schedulerName})` : null]),
     p.schedulerNotFound ? fact('Scheduler asked for', [`${p.schedulerNotFound} (not built in)`]) : null,
     fact('Memory', [p.systemRamKiB === null ? null : `${kibToSize(p.systemRamKiB)} RAM`]),
@@ -47,6 +48,7 @@ export function platformRows(report: Report): FactRow[] {
     ]),
     p.commandLine !== null ? { label: 'Command line', value: p.commandLine, code: true } : null,
     p.buildId !== null ? { label: 'Build id', value: p.buildId, code: true } : null,
+    report.source.startedAt ? { label: 'Started', value: report.source.startedAt } : null,
     { label: 'Source', value: sourceText(report) },
   ];
   return rows.filter((r): r is FactRow => r !== null);
@@ -98,16 +100,20 @@ const SEVERITY: Record<string, EventView['severity']> = {
 function eventView(e: ReportEvent): EventView {
   const cpu = e.cpu === null || e.cpu === undefined ? '' : ` on CPU ${e.cpu}`;
   const target = e.type === 'input-switch' && e.target ? ` to ${e.target}` : '';
+  const title = isDom0KernelPanic(e) ? 'dom0 kernel panic' : (TITLES[e.type] ?? e.type);
   return {
     severity: SEVERITY[e.type] ?? 'info',
-    title: `${TITLES[e.type] ?? e.type}${target}${cpu}`,
+    title: `${title}${target}${cpu}`,
     message: e.message,
     cpu: e.cpu ?? null,
     time: e.time ?? null,
     replayed: e.replayed ?? false,
     // A panic box that only repeats its message adds nothing.
     detail: e.detail?.lines?.length === 1 && e.detail.lines[0] === e.message ? [] : (e.detail?.lines ?? []),
-    trace: (e.callTrace ?? []).map((t) => ({ address: t.address, symbol: t.symbol })),
+    trace: (e.callTrace ?? []).map((t) => ({
+      address: t.address === '' ? null : t.address,
+      symbol: t.symbol,
+    })),
   };
 }
 
@@ -116,7 +122,8 @@ export function alarmingEvents(report: Report): EventView[] {
   const out = report.events
     .map((e) => ({ line: e.line ?? 0, view: eventView(e) }))
     .filter((e) => e.view.severity !== 'info');
-  const panic = report.dom0?.panic;
+  // Reports written before dom0's panic became an event carry it in dom0.panic only.
+  const panic = report.events.some(isDom0KernelPanic) ? null : report.dom0?.panic;
   if (panic) {
     out.push({
       line: panic.line,
@@ -157,7 +164,7 @@ export function headlineParts(report: Report): { host: string; verdict: string; 
   const mode = p.dom0Mode ?? report.dom0?.mode ?? null;
   const host = [
     p.xenVersion ? `Xen ${p.xenVersion}` : 'Xen (version not seen)',
-    p.cpus !== null ? `${p.cpus} CPUs` : null,
+    cpusOf(report) !== null ? `${cpusOf(report)?.count} CPUs` : null,
     p.scheduler,
     mode ? `dom0 ${mode.toUpperCase()}` : null,
   ].filter(Boolean);
@@ -170,4 +177,33 @@ export function headlineParts(report: Report): { host: string; verdict: string; 
   const n = report.captures.length;
   const captures = `${n} capture${n === 1 ? '' : 's'}${keys ? ` (${keys})` : ''}`;
   return { host: `${host.join(' · ')} — ${captures}`, verdict, alarming: alarms.length };
+}
+
+/** What the report calls the host: the console recorded, else the input's name, else its kind. */
+export function reportTitle(report: Report): string {
+  return report.source.target ?? report.source.name ?? report.source.kind;
+}
+
+/**
+ * How many CPUs: the boot log's "Brought up N CPUs", else what the keys list (`r`'s and `d`'s CPUs), so a
+ * capture without the boot log does not say "not seen" beside a dump of every CPU.
+ */
+export function cpusOf(report: Report): { count: number; from: string | null } | null {
+  if (report.platform.cpus !== null) return { count: report.platform.cpus, from: null };
+  let best: { count: number; from: string } | null = null;
+  for (const c of report.captures) {
+    if (c.key !== 'r' && c.key !== 'd') continue;
+    const cpus = (c.parsed as { cpus?: { cpu: number }[] } | null)?.cpus ?? [];
+    const count = new Set(cpus.map((x) => x.cpu)).size;
+    if (count > (best?.count ?? 0)) best = { count, from: c.key };
+  }
+  return best;
+}
+
+function cpusText(report: Report): string {
+  const seen = cpusOf(report);
+  if (seen === null) return 'not seen';
+  return seen.from === null
+    ? String(seen.count)
+    : `${seen.count} (listed by ${seen.from}; the boot log was not seen)`;
 }

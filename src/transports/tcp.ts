@@ -92,7 +92,7 @@ export class TcpTransport extends TransportBase {
         this.connectTimeoutMs,
       );
       socket.once('error', (err: NodeJS.ErrnoException) =>
-        fail(err.message, connectHint(err.code, this.endpoint), err),
+        fail(socketWords(err), connectHint(err.code, this.endpoint), err),
       );
       socket.once('connect', () => {
         clearTimeout(timer);
@@ -164,6 +164,26 @@ export class TcpTransport extends TransportBase {
       // never hangs up must not keep close() pending.
       socket.end(() => socket.destroy());
     });
+  }
+}
+
+/** Node says `connect ECONNREFUSED 10.0.0.1:7000`, repeating the address the message starts with. */
+function socketWords(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'host name not found';
+    case 'EAI_AGAIN':
+      return 'host name lookup failed (temporarily)';
+    case 'EHOSTUNREACH':
+      return 'host unreachable';
+    case 'ENETUNREACH':
+      return 'network unreachable';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    default:
+      return err.message;
   }
 }
 

@@ -20,7 +20,7 @@ export function liveHelp(prefix: number, switchCode: number): string[] {
     'back to where input was; the side panel shows the result.',
     'BREAK: Xen ignores BREAK on its UART; at dom0, b offers SysRq through the hvc console (Ctrl-O).',
     '',
-    'Any key closes this help.',
+    '↑↓ PgUp PgDn Space scroll this help when it does not fit; any other key closes it.',
   ];
 }
 
@@ -44,6 +44,6 @@ export function replayHelp(): string[] {
     ...REPLAY_KEYS.map((k) => `  ${k.key.padEnd(6)}${k.help}`),
     '',
     "Markers are the recording's own: key starts and ends, input switches, gaps, notes.",
-    'Any key closes this help.',
+    '↑↓ PgUp PgDn Space scroll this help when it does not fit; any other key closes it.',
   ];
 }

@@ -137,6 +137,9 @@ export class LiveSession implements CommandContext {
   dispose(): void {
     for (const s of this.subs) s.dispose();
     this.subs.length = 0;
+    // Leave the alternate screen now (also when run() never started: a failed connect), so what is
+    // printed next — the error — stays on the user's screen instead of being erased with it.
+    this.shell.stop();
   }
 
   busy(

@@ -9,6 +9,7 @@ import {
   confirmKey,
   menuKey,
   promptKey,
+  textKey,
   type ConfirmState,
   type MenuState,
   type PromptState,
@@ -97,10 +98,24 @@ export class OverlayHost {
     });
   }
 
-  /** A read-only panel; any key closes it. */
+  /** A read-only panel: scrolls with the arrows, PgUp/PgDn and Space when taller than the screen. */
   showText(title: string, lines: readonly string[]): Promise<void> {
     return new Promise((resolve) => {
-      this.show({ kind: 'text', title, lines }, () => this.close(resolve), resolve);
+      this.show(
+        { kind: 'text', title, lines },
+        (key) => {
+          const open = this.open;
+          if (!open || open.state.kind !== 'text') return;
+          const page = Math.max(1, (Number(this.screen.height) || 24) - 6);
+          const next = textKey(open.state, key, page);
+          if (next === null) this.close(resolve);
+          else {
+            open.state = next;
+            this.redraw();
+          }
+        },
+        resolve,
+      );
     });
   }
 
@@ -116,6 +131,9 @@ export class OverlayHost {
     const cols = Number(this.screen.width) || 80;
     const rows = Number(this.screen.height) || 24;
     const layout = layoutOverlay(this.open.state, cols, rows);
+    // Keep the scroll position inside the text, so ↑ answers at once after End or a long ↓.
+    if (this.open.state.kind === 'text' && layout.top !== undefined)
+      this.open.state = { ...this.open.state, top: layout.top };
     this.box.width = layout.width;
     this.box.height = layout.height;
     this.box.setLabel(` ${layout.title.trim()} `);

@@ -37,11 +37,37 @@ export interface PromptState {
   text: string;
 }
 
-/** A read-only panel (help); any key closes it. */
+/** A read-only panel (help): arrows and PgUp/PgDn scroll it when it does not fit; other keys close it. */
 export interface TextState {
   kind: 'text';
   title: string;
   lines: readonly string[];
+  /** The first (wrapped) line shown; the layout clamps it to what the screen holds. */
+  top?: number;
+}
+
+/** What a key does to a text panel: scroll it (a new state), or close it (null). */
+export function textKey(state: TextState, key: Key, page: number): TextState | null {
+  const top = state.top ?? 0;
+  const to = (n: number): TextState => ({ ...state, top: Math.max(0, n) });
+  switch (key.name) {
+    case 'up':
+      return to(top - 1);
+    case 'down':
+      return to(top + 1);
+    case 'pageup':
+      return to(top - page);
+    case 'pagedown':
+    case 'char':
+      // Space pages down, as in a pager; any other character closes.
+      return key.name === 'char' && key.ch !== ' ' ? null : to(top + page);
+    case 'home':
+      return to(0);
+    case 'end':
+      return to(Number.MAX_SAFE_INTEGER);
+    default:
+      return null;
+  }
 }
 
 export type Outcome<T> = { type: 'choose'; value: T } | { type: 'cancel' } | null;

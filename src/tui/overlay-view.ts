@@ -14,6 +14,8 @@ export interface OverlayLayout {
   width: number;
   height: number;
   tone: Tone;
+  /** For a text panel: the first line shown, after clamping. */
+  top?: number;
 }
 
 const TONE_TAG: Readonly<Record<Tone, [string, string]>> = {
@@ -37,10 +39,13 @@ export function layoutOverlay(overlay: AnyOverlay, screenCols: number, screenRow
     case 'menu':
       return layoutMenu(overlay, maxWidth, maxInner);
     case 'confirm': {
-      const lines = [...overlay.lines, '', '{bold}y{/bold} yes   {bold}n{/bold} / Esc / Enter no'];
+      // The question's end must fit: a body too tall for the screen is cut, never the y/n line.
+      const room = Math.max(1, maxInner - 2);
+      const body = overlay.lines.length > room ? [...overlay.lines.slice(0, room - 1), '…'] : overlay.lines;
+      const lines = [...body, '', '{bold}y{/bold} yes   {bold}n{/bold} / Esc / Enter no'];
       return box(
         overlay.title,
-        lines.map((l, i) => (i < overlay.lines.length ? tone(overlay.tone, escapeTags(l)) : l)),
+        lines.map((l, i) => (i < body.length ? tone(overlay.tone, escapeTags(l)) : l)),
         maxWidth,
         maxInner,
         overlay.tone,
@@ -56,8 +61,57 @@ export function layoutOverlay(overlay: AnyOverlay, screenCols: number, screenRow
       return { title: overlay.title, lines, width: Math.min(maxWidth, 64), height: 5, tone: 'normal' };
     }
     case 'text':
-      return box(overlay.title, overlay.lines.map(escapeTags), maxWidth, maxInner, 'normal', overlay.lines);
+      return layoutText(overlay, maxWidth, maxInner);
   }
+}
+
+/**
+ * A text panel wrapped to the box (so its height is its real height) and, when it is taller than the
+ * screen allows, a window from `top` with a footer that says how to scroll: every line can be read.
+ */
+function layoutText(text: TextState, maxWidth: number, maxInner: number): OverlayLayout {
+  const widest = Math.max(text.title.length + 4, ...text.lines.map((l) => [...l].length));
+  const width = Math.min(maxWidth, widest + 4);
+  const wrapped = text.lines.flatMap((l) => wrapLine(l, width - 4));
+  if (wrapped.length <= maxInner) {
+    return {
+      title: text.title,
+      lines: wrapped.map(escapeTags),
+      width,
+      height: wrapped.length + 2,
+      tone: 'normal',
+      top: 0,
+    };
+  }
+  const rows = Math.max(1, maxInner - 1);
+  const top = Math.min(Math.max(0, text.top ?? 0), wrapped.length - rows);
+  const footer = tone(
+    'dim',
+    fit(`${top + 1}–${top + rows} of ${wrapped.length} · ↑↓ PgUp PgDn Space scroll · Esc closes`, width - 4),
+  );
+  const lines = [...wrapped.slice(top, top + rows).map(escapeTags), footer];
+  return { title: text.title, lines, width, height: lines.length + 2, tone: 'normal', top };
+}
+
+/** Cut a line at spaces to `width` characters; continuation lines keep its indent. */
+export function wrapLine(line: string, width: number): string[] {
+  const chars = [...line];
+  if (chars.length <= width || width < 8) return [line];
+  const indent = /^\s*/.exec(line)?.[0] ?? '';
+  const hang = indent.length + 4 < width / 2 ? `${indent}    ` : indent;
+  const out: string[] = [];
+  let rest = line;
+  let lead = '';
+  while ([...lead, ...rest].length > width) {
+    const room = width - lead.length;
+    const cut = rest.lastIndexOf(' ', room);
+    const at = cut > indent.length ? cut : room;
+    out.push(`${lead}${rest.slice(0, at).trimEnd()}`);
+    rest = rest.slice(at).trimStart();
+    lead = hang;
+  }
+  out.push(`${lead}${rest}`);
+  return out;
 }
 
 function box(

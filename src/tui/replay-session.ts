@@ -91,7 +91,8 @@ export class ReplaySession {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const ms = this.player.msUntilNext();
-    if (ms !== null) this.timer = setTimeout(() => this.tick(), ms);
+    // Capped to setTimeout's range: beyond it Node fires at once and the player would spin.
+    if (ms !== null) this.timer = setTimeout(() => this.tick(), Math.min(ms, 2 ** 31 - 1));
     else if (this.player.finished && !this.endAnnounced) {
       this.endAnnounced = true;
       this.shell.flash('end of recording: N or [ goes back, g to the start, q quits', 'info', 60_000);

@@ -12,6 +12,7 @@ import { PaneRenderer, type ScrollState } from './pane-renderer.js';
 import { RenderScheduler } from './render-scheduler.js';
 import { formatView, type ReportView } from './report-view.js';
 import { composeStatus, escapeTags, type Segment, type SegmentStyle } from './status-line.js';
+import { applyScreenCompat } from './screen-compat.js';
 
 export interface ShellOptions {
   stdin: NodeJS.ReadStream;
@@ -65,6 +66,7 @@ export class TuiShell {
       warnings: false,
       autoPadding: false,
     } as Widgets.IScreenOptions);
+    applyScreenCompat(this.screen);
     this.bannerBox = blessed.box({
       parent: this.screen,
       top: 0,

@@ -79,15 +79,36 @@ describe('xenkeys capture (on the simulated Xen)', () => {
     ]);
   });
 
-  it('exits 6 when a key prints nothing, keeping the other captures', async () => {
-    const { result, doc } = await capture('zq');
-    expect(result.exitCode).toBe(6);
+  it("skips a key missing from the host's own h list, with a warning, instead of waiting on it", async () => {
+    const { result, doc, transport } = await capture('zq');
+    expect(result.exitCode).toBe(0);
     expect(doc.captures.map((c) => [c.key, c.endReason])).toEqual([
       ['h', 'quiet'],
+      ['q', 'quiet'],
+    ]);
+    expect(doc.warnings).toContain("skipped key(s) 'z': not in this host's 'h' list");
+    expect(transport.simulator!.ran).toEqual(['h', 'q']);
+  });
+
+  it('exits 6 when a key prints nothing (no h list to check it against), keeping the other captures', async () => {
+    const { result, doc } = await capture('zq', { discover: false });
+    expect(result.exitCode).toBe(6);
+    expect(doc.captures.map((c) => [c.key, c.endReason])).toEqual([
       ['z', 'no-output'],
       ['q', 'quiet'],
     ]);
-    expect(doc.warnings).toContain("key 'z' is not in this host's handler list ('h'); Xen will ignore it");
+  });
+
+  it('refuses a key no Xen version has before connecting (a usage error)', async () => {
+    let opened = false;
+    const transport = sim();
+    const open = transport.open.bind(transport);
+    transport.open = () => ((opened = true), open());
+    await expect(capture('qj', {}, transport)).rejects.toMatchObject({
+      code: 'usage',
+      message: "no Xen version has a debug key 'j'",
+    });
+    expect(opened).toBe(false);
   });
 
   it("refuses 'R', 'n' and 'N' before touching the console: no host list can clear their danger", async () => {

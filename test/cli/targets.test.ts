@@ -137,7 +137,7 @@ describe('named targets', () => {
     expect(unknown.hint).not.toMatch(/\bconfig\b/);
     writeFileSync(configFile, 'targets:\n  a:\n    tcp: h:1\n    baud: fast\n');
     expect((await refusal('a')).message).toBe(
-      `${configFile}:4: target a: baud: --baud must be a whole number from 50 to 4000000.`,
+      `${configFile}:4: target a: baud: --baud must be a whole number from 50 to 4000000, not "fast".`,
     );
     writeFileSync(configFile, 'targets:\n  a:\n    parity: weird\n');
     expect((await refusal('a')).message).toContain(':3: target a: parity: "weird" is not one of none, even');

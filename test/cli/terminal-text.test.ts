@@ -38,7 +38,7 @@ describe('console text in our own lines', () => {
       end: 1,
       endReason: 'quiet',
     } as unknown as KeyCapture;
-    printCaptureSummary(out.stream, [capture], ['/tmp/x/session.cast']);
+    printCaptureSummary(out.stream, [capture], { outDir: '/tmp/x', files: ['session.cast'] });
     expect(out.text()).not.toMatch(ACTIVE);
     expect(out.text()).toContain('\\x1b]52');
   });

@@ -149,6 +149,15 @@ describe('errors carry the line number and a snippet', () => {
     expect(parseError('').message).toMatch(/no asciicast header/);
   });
 
+  it('refuses event times no recording has (1e308 s, v2, v3 and v1), saying where', () => {
+    const v3 = '{"version": 3, "term": {"cols": 80, "rows": 24}}\n[0.5, "o", "a"]\n[1e308, "o", "b"]\n';
+    expect(parseError(v3)).toMatchObject({ line: 3, message: /event time .* not a plausible/ });
+    expect(parseError(`${encodeHeader(header)}[1e9, "o", "b"]\n`).line).toBe(2);
+    expect(parseError('{"version": 1, "width": 80, "height": 24, "stdout": [[1e300, "x"]]}').message).toMatch(
+      /not a plausible recording time/,
+    );
+  });
+
   it('snips long offending lines', () => {
     const error = parseError(`${encodeHeader(header)}[0.1, "o", ${'x'.repeat(500)}]\n[0.2, "o", "b"]\n`);
     expect(error.snippet.length).toBeLessThan(70);

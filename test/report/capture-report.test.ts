@@ -34,7 +34,22 @@ describe('capture → report.json', () => {
       events: { type: string; target: string | null }[];
     };
     expect(contractProblems(report)).toEqual([]);
-    expect(report.source).toEqual({ kind: 'live', name: 'simulated Xen console' });
+    expect(report.source).toEqual({
+      kind: 'live',
+      name: 'simulated Xen console',
+      // The wall-clock start, ISO 8601 with the zone's offset, as in captures.json and the cast header.
+      startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/),
+    });
+    const captures = JSON.parse(readFileSync(path.join(result.outDir, 'captures.json'), 'utf8')) as {
+      startedAt: string;
+    };
+    expect(captures.startedAt).toBe((report.source as { startedAt?: string }).startedAt);
+    const header = JSON.parse(
+      readFileSync(path.join(result.outDir, 'session.cast'), 'utf8').split('\n')[0]!,
+    ) as {
+      started_at: string;
+    };
+    expect(header.started_at).toBe(captures.startedAt);
     expect(report.captures.map((c) => [c.key, c.found])).toEqual(
       result.captures.map((c) => [c.key, 'marker']),
     );

@@ -29,7 +29,13 @@ describe('xenkeys report', () => {
     ).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as { source: unknown; captures: { key: string }[] };
     expect(contractProblems(report)).toEqual([]);
-    expect(report.source).toEqual({ kind: 'recording', name: 'session.cast' });
+    // The console and the start, from the cast's header (written before the first capture).
+    expect(report.source).toEqual({
+      kind: 'recording',
+      name: 'session.cast',
+      target: expect.stringMatching(/^tcp 127\.0\.0\.1:\d+$/),
+      startedAt: '2026-11-21T20:36:05Z',
+    });
     expect(report.captures.map((c) => c.key)).toEqual(['h', 'q', 'r', 'd', 'r']);
   });
 
@@ -37,9 +43,13 @@ describe('xenkeys report', () => {
     const log = readFileSync(path.join(REC, 'xen-4.17-dom0-crash/session.raw'));
     const plain = await toStdout(['-'], Readable.from([log.subarray(0, 1000), log.subarray(1000)]));
     expect(plain['source']).toEqual({ kind: 'log', name: null });
-    expect((plain['events'] as { type: string }[]).map((e) => e.type)).toEqual([
-      'input-switch',
-      'dom0-crash',
+    // dom0's kernel panic, then Xen's own "Hardware Dom0 crashed".
+    expect(
+      (plain['events'] as { type: string; message: string }[]).map((e) => [e.type, e.message.slice(0, 22)]),
+    ).toEqual([
+      ['input-switch', expect.any(String)],
+      ['dom0-crash', 'Kernel panic - not syn'],
+      ['dom0-crash', 'Hardware Dom0 crashed:'],
     ]);
     const cast = readFileSync(path.join(REC, 'xen-4.17-credit-sched/session.cast'));
     const fromCast = await toStdout(['-'], Readable.from([cast]));

@@ -37,7 +37,11 @@ describe('xenkeys report --format', () => {
   it('renders Markdown and HTML of a recording', async () => {
     const md = sink();
     await runReport([path.join(CREDIT, 'session.cast')], { format: 'md' }, { stdout: md.out });
-    expect(md.text()).toMatch(/^# Xen console report: session\.cast\n/);
+    // Titled with the console it recorded (the cast's title), and when it started (its timestamp).
+    expect(md.text()).toMatch(
+      /^# Xen console report: tcp 127\.0\.0\.1:\d+\n\nStarted 20\d\d-\d\d-\d\dT[\d:]+Z\n/,
+    );
+    expect(md.text()).toMatch(/\| Source \| recording session\.cast;/);
     expect(md.text()).toContain('## Between dumps');
     const out = path.join(tmp(), 'r.html');
     expect(await runReport([path.join(CREDIT, 'session.cast')], { format: 'html', output: out })).toBe(0);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/record/session-reader.js';
 import { reportFromRecording } from '../../src/report/from-recording.js';
 import { renderJson } from '../../src/report/render-json.js';
+import { sourceMetaFromCast } from '../../src/report/source-meta.js';
 import { runCli } from '../helpers/run-cli.js';
 import { RECORDINGS } from './robust-helpers.js';
 
@@ -27,8 +28,18 @@ describe('xenkeys report -o FILE on two threads', () => {
       );
       const written = readFileSync(two, 'utf8');
       expect(written).toBe(readFileSync(one, 'utf8'));
-      const report = reportFromRecording(await readRecording(input), file);
-      report.source = { kind: file.endsWith('.cast') ? 'recording' : 'log', name: file };
+      const recording = await readRecording(input);
+      const report = reportFromRecording(recording, file);
+      // The console and the start: the cast's header says them; a raw log's captures.json beside it.
+      const captures = JSON.parse(readFileSync(path.join(path.dirname(input), 'captures.json'), 'utf8')) as {
+        console: { description: string };
+        startedAt: string;
+      };
+      const meta = recording.header
+        ? sourceMetaFromCast(recording.header)
+        : { target: captures.console.description, startedAt: captures.startedAt };
+      expect(meta.target).toMatch(/^tcp 127\.0\.0\.1:\d+$/);
+      report.source = { kind: file.endsWith('.cast') ? 'recording' : 'log', name: file, ...meta };
       expect(written).toBe(renderJson(report));
     },
   );

@@ -2,7 +2,7 @@
 // every byte it receives: keystrokes arrive byte-exact (Ctrl-A, the doubled prefix, pastes),
 // terminal replies wait until input is known to be at a domain, and a dropped line says so.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,20 @@ async function connect(): Promise<TuiDriver> {
   await driver.waitForStatus(/input: \? .*tcp 127\.0\.0\.1/);
   return driver;
 }
+
+describe('xenkeys connect to a port where nothing listens', () => {
+  it('leaves the alternate screen before saying why, exits 3 and keeps no empty folder', async () => {
+    const out = join(dir, 'never');
+    const d = (driver = TuiDriver.spawn(['connect', '--tcp', '127.0.0.1:1', '--out', out]));
+    const { exitCode } = await d.waitForExit();
+    expect(exitCode).toBe(3);
+    // On the normal screen, after the TUI's own screen is gone: not printed inside it and erased.
+    expect(d.term.buffer.active.type).toBe('normal');
+    expect(d.screenText()).toContain('xenkeys: tcp 127.0.0.1:1: connection refused');
+    expect(d.screenText()).toContain('nothing is listening on 127.0.0.1:1');
+    expect(existsSync(out)).toBe(false);
+  });
+});
 
 describe('xenkeys connect --tcp', () => {
   it('passes keystrokes through byte-exact: Ctrl-A, the doubled prefix and pastes', async () => {

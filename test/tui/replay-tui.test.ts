@@ -20,17 +20,17 @@ afterEach(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `xenkeys replay … --no-tui` with stdout a pipe; resolves with its bytes and run time. */
-function playPlain(args: string[]): Promise<{ stdout: Buffer; ms: number; code: number }> {
+function playPlain(args: string[]): Promise<{ stdout: Buffer; stderr: string; ms: number; code: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [BIN, 'replay', ...args],
       { encoding: 'buffer', maxBuffer: 64 << 20 },
-      (error, stdout) => {
+      (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
         if (error && code === 0) return reject(error);
-        resolve({ stdout, ms: performance.now() - started, code });
+        resolve({ stdout, stderr: stderr.toString(), ms: performance.now() - started, code });
       },
     );
   });
@@ -165,6 +165,14 @@ describe('xenkeys replay --no-tui', () => {
     const fast = await playPlain([file, '--no-tui', '--speed', '3']);
     expect(fast.stdout.toString()).toBe('ab');
     expect(fast.ms).toBeGreaterThanOrEqual(200);
+  });
+
+  it('refuses a crafted cast with absurd event times instead of spinning forever', async () => {
+    const file = join(dir, 'crafted.cast');
+    writeFileSync(file, '{"version": 3, "term": {"cols": 80, "rows": 24}}\n[1e308, "o", "x"]\n');
+    const { code, stderr } = await playPlain([file, '--no-tui']);
+    expect(code).toBe(14);
+    expect(stderr).toMatch(/crafted\.cast line 2: event time .* not a plausible recording time/);
   });
 
   it('says what is wrong with a missing file', async () => {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { errorMessage, isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
+import { isoWithZone } from '../../core/iso-time.js';
 import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
 import { inputAsFound, restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
@@ -24,6 +25,8 @@ import { describeWriteError, openOutput, openSessionOutput } from '../session-fi
 import { isAbort, trapSignals } from '../signals.js';
 import { writeCaptureReport } from '../capture-report.js';
 import { printCaptureSummary } from '../summary.js';
+import { captureJson } from '../capture-json.js';
+import { discardUnusedSession } from '../unused-session.js';
 import { VERSION } from '../version.js';
 import { writeJson } from '../write-json.js';
 import {
@@ -40,16 +43,20 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .command('capture')
     .argument('[target]', 'a named target from the config file')
     .description('press debug keys on a Xen console and keep everything they print');
-  addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 }).action(
-    async (target: string | undefined, flags: TransportFlags & CaptureFlags) => {
+  addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 })
+    .option(
+      '--json',
+      'print one JSON object on stdout (the captures.json summary and paths) instead of the table',
+    )
+    .action(async (target: string | undefined, flags: TransportFlags & CaptureFlags & { json?: boolean }) => {
       const all = withTarget(flags, target, command);
-      const result = await runCapture(() => createTransport(all, systemClock), captureOptionsFrom(all), {
+      const options = { ...captureOptionsFrom(all), json: Boolean(flags.json) };
+      const result = await runCapture(() => createTransport(all, systemClock), options, {
         progress: await createProgress(progressModeFrom(all)),
       });
       if (result.error) reportError(result.error);
       exit(result.exitCode);
-    },
-  );
+    });
 }
 
 export interface CaptureOptions {
@@ -74,6 +81,8 @@ export interface CaptureOptions {
   report: boolean;
   /** Write into an --out that already holds a session, under the next free number. */
   reuseOut?: boolean;
+  /** Print one JSON object on stdout instead of the table. */
+  json?: boolean;
 }
 
 export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
@@ -163,11 +172,13 @@ export async function runCapture(
   });
   let failure: unknown = null;
   let restored: boolean;
+  let connected = false;
   try {
     // 3. Connect.
     // A line, not a spinner: opening may ask for a password or passphrase on this terminal.
     progress.info(`connecting to ${transport.description}…`);
     await transport.open();
+    connected = true;
     progress.succeed(`connected to ${transport.description}`);
     const waitLine = (re: RegExp): Promise<unknown> => {
       progress.step(`waiting for a line matching ${re}`);
@@ -248,47 +259,61 @@ export async function runCapture(
         (restored && console.input.found !== 'unknown' ? `; input is back on ${console.input.found}` : ''),
     );
   }
+  const document = capturesDocument({
+    tool: { name: 'xenkeys', version: VERSION },
+    console: { transport: transport.kind, description: transport.description, conswitch: options.conswitch },
+    startedAt: isoWithZone(files.wallStart),
+    files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
+    input: { found: console.input.found, final: console.input.target, restored },
+    outcome: { exitCode, error: failure ? errorMessage(failure) : null, interrupted },
+    warnings,
+    captures,
+  });
   const capturesPath = path.join(outDir, `${numbered('captures', out.index)}.json`);
-  const written = await writeJson(
-    capturesPath,
-    capturesDocument({
-      tool: { name: 'xenkeys', version: VERSION },
-      console: {
-        transport: transport.kind,
-        description: transport.description,
-        conswitch: options.conswitch,
+  // Nothing was received when the connect failed: keep no empty session folder behind.
+  const written: string[] = [];
+  let capturesWritten = false;
+  if (!connected) {
+    await discardUnusedSession([files.castPath, files.rawPath], outDir, out.created ? outDir : undefined);
+  } else {
+    written.push(path.basename(files.castPath), path.basename(files.rawPath));
+    capturesWritten = await writeJson(capturesPath, document).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        // A refusal (a planted link, a file in the way) says what it is itself.
+        progress.fail(
+          isXenkeysError(error)
+            ? error.message
+            : `could not write ${describeWriteError(error, path.basename(capturesPath))}`,
+        );
+        return false;
       },
-      startedAt: new Date(files.wallStart).toISOString(),
-      files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
-      input: { found: console.input.found, final: console.input.target, restored },
-      outcome: { exitCode, error: failure ? errorMessage(failure) : null, interrupted },
-      warnings,
-      captures,
-    }),
-  ).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      // A refusal (a planted link, a file in the way) says what it is itself.
-      progress.fail(
-        isXenkeysError(error)
-          ? error.message
-          : `could not write ${describeWriteError(error, path.basename(capturesPath))}`,
-      );
-      return false;
-    },
-  );
-  if (options.report && written) {
-    const reportStem = path.join(outDir, numbered('report', out.index));
-    const reportProblem = await writeCaptureReport(
-      reportStem,
-      files.rawPath,
-      captures,
-      transport.description,
     );
-    if (reportProblem) progress.warn(`${path.basename(reportStem)}.* not written: ${reportProblem}`);
+    if (capturesWritten) written.push(path.basename(capturesPath));
+    if (options.report && capturesWritten) {
+      const stem = path.join(outDir, numbered('report', out.index));
+      const problem = await writeCaptureReport(
+        stem,
+        files.rawPath,
+        captures,
+        transport.description,
+        document.startedAt,
+      );
+      if (problem) progress.warn(`${path.basename(stem)}.* not written: ${problem}`);
+      else written.push(`${path.basename(stem)}.json`, `${path.basename(stem)}.md`);
+    }
   }
-  printCaptureSummary(stdout, captures, [files.castPath, files.rawPath, capturesPath]);
+  if (options.json) {
+    stdout.write(`${JSON.stringify(captureJson(document, connected ? outDir : null, written))}\n`);
+  } else if (connected) {
+    printCaptureSummary(stdout, captures, { outDir, files: written });
+  }
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
-  return { exitCode: written || exitCode !== 0 ? exitCode : EXIT['write-failed'], outDir, captures, error };
+  return {
+    exitCode: capturesWritten || !connected || exitCode !== 0 ? exitCode : EXIT['write-failed'],
+    outDir,
+    captures,
+    error,
+  };
 }

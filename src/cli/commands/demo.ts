@@ -28,7 +28,11 @@ export function register({ program, exit, reportError }: CommandContext): void {
   const command = program
     .command('demo')
     .description('try it on a simulated Xen console built from a real recording (no hardware)');
-  addCaptureFlags(command, { keys: 'post-mortem', quietGap: 200 })
+  addCaptureFlags(command, {
+    keys: 'post-mortem',
+    quietGap: 200,
+    outDir: `a new ${path.join(os.tmpdir(), 'xenkeys-demo-XXXXXX')}`,
+  })
     .option('--recording <file>', 'simulate from this recording instead of the bundled one')
     .option('--full', 'print every line of every capture')
     .option('--no-tui', 'the scripted capture even on a terminal (what runs when stdout is not a terminal)')

@@ -5,7 +5,6 @@
 // (record/safe-terminal.ts): a recording is console text, and console text is untrusted. --raw
 // passes every byte, as asciinema does.
 
-import { once } from 'node:events';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { XenkeysError } from '../../core/errors.js';
@@ -14,6 +13,7 @@ import { SafeTerminalBytes } from '../../record/safe-terminal.js';
 import { readRecording, type Recording } from '../../record/session-reader.js';
 import { parsePrefix } from '../../tui/keymap.js';
 import { ReplayPlayer } from '../../tui/replay-player.js';
+import { writeOrStop } from '../closed-pipe.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { onTerminal } from '../terminal.js';
@@ -105,9 +105,11 @@ export async function runReplay(file: string, flags: ReplayFlags): Promise<numbe
   return EXIT.ok;
 }
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /**
  * Plain playback: output bytes only (markers and input are not console output), honouring backpressure;
- * made safe for a terminal unless `raw`.
+ * made safe for a terminal unless `raw`. A reader that goes away (`| head`) stops it quietly.
  */
 export async function playToStream(
   events: readonly SessionEvent[],
@@ -116,17 +118,18 @@ export async function playToStream(
 ): Promise<void> {
   const player = new ReplayPlayer(events, { now: () => performance.now() }, options);
   const safe = options.raw ? null : new SafeTerminalBytes({ hyperlinks: options.hyperlinks ?? false });
-  const write = async (data: Uint8Array | string): Promise<void> => {
-    if (data.length > 0 && !out.write(data)) await once(out, 'drain');
-  };
+  // False once the reader has gone: stop, as any Unix tool does.
+  const write = (data: Uint8Array | string): Promise<boolean> =>
+    data.length > 0 ? writeOrStop(out, data) : Promise.resolve(true);
   for (;;) {
     for (const event of player.due()) {
-      if (event.type === 'output') await write(safe ? safe.push(event.bytes) : event.bytes);
+      if (event.type === 'output' && !(await write(safe ? safe.push(event.bytes) : event.bytes))) return;
     }
     const ms = player.msUntilNext();
-    if (ms === null) return write(safe?.flush() ?? '');
+    if (ms === null) return void (await write(safe?.flush() ?? ''));
     // Waiting for the recording's own next event time: this is the playback clock, not a sync.
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    // Capped to setTimeout's range: beyond it Node fires at once, and the loop would spin.
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(ms, MAX_TIMEOUT_MS)));
   }
 }
 
