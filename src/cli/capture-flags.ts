@@ -53,7 +53,7 @@ export function addCaptureFlags(
     )
     .option(
       '-o, --out <dir>',
-      `folder for session.cast, session.raw, captures.json and the report (made 0700; default: ${defaults.outDir ?? 'a new ./xenkeys-DATE-TIME-XXXXXX'})`,
+      `folder for session.cast, session.raw, captures.json and the report (default: ${defaults.outDir ?? 'a new ./xenkeys-DATE-TIME-XXXXXX'}; made 0700)`,
     )
     .option(
       '--reuse-out',

@@ -58,7 +58,6 @@ export async function runLiveTui(
     confirmWindowMs: options.confirmTimeoutMs,
     quietMs: options.timing.quietMs,
   });
-  const createdTop = outDir.created ? outDir.dir : undefined;
   const recorder = createTuiRecorder(console, outDir, {
     title: `xenkeys connect: ${transport.description}`,
     recordInput: options.recordInput,
@@ -92,7 +91,7 @@ export async function runLiveTui(
     // cleanup() leaves the alternate screen first, so the caller's error message stays visible.
     await cleanup();
     const files = recorder.casts.flatMap((cast) => [cast, cast.replace(/\.cast$/, '.raw')]);
-    await discardUnusedSession(files, outDir.dir, createdTop);
+    await discardUnusedSession(files, outDir.dir, outDir.createdTop);
     throw error;
   }
   // Before the UI reads a key, so nothing typed can land between the two switches.

@@ -13,8 +13,8 @@ export interface OutDir {
   readonly dir: string;
   /** 1 for session.cast, captures.json…; N for session-N.cast, captures-N.json… */
   readonly index: number;
-  /** This run made the folder (so a run that recorded nothing may remove it again). */
-  readonly created: boolean;
+  /** The topmost folder this run made, if any (a run that recorded nothing removes it again). */
+  readonly createdTop?: string;
 }
 
 /** `session` + index 1 → session; index 3 → session-3. */
@@ -33,14 +33,13 @@ export interface OutDirOptions {
 
 export function prepareOutDir(out: string | undefined, options: OutDirOptions): OutDir {
   const cwd = options.cwd ?? process.cwd();
-  if (out === undefined)
-    return {
-      dir: makeUniqueDir(path.resolve(cwd, `${defaultStem(options.wallNow)}-`)),
-      index: 1,
-      created: true,
-    };
+  if (out === undefined) {
+    const dir = makeUniqueDir(path.resolve(cwd, `${defaultStem(options.wallNow)}-`));
+    return { dir, index: 1, createdTop: dir };
+  }
   const dir = path.resolve(cwd, out);
-  if (makePrivateDir(dir)) return { dir, index: 1, created: true };
+  const createdTop = makePrivateDir(dir);
+  if (createdTop) return { dir, index: 1, createdTop };
   const stat = statSync(dir);
   if (!stat.isDirectory())
     throw new XenkeysError('usage', `--out ${out}: not a folder`, {
@@ -56,7 +55,7 @@ export function prepareOutDir(out: string | undefined, options: OutDirOptions): 
     const m = SESSION_FILE.exec(name);
     return m ? [{ name, index: m[1] === undefined ? 1 : Number(m[1]) }] : [];
   });
-  if (taken.length === 0) return { dir, index: 1, created: false };
+  if (taken.length === 0) return { dir, index: 1 };
   if (!options.reuse) {
     throw new XenkeysError('usage', `--out ${out} already holds a session (${taken[0]!.name})`, {
       hint:
@@ -64,7 +63,7 @@ export function prepareOutDir(out: string | undefined, options: OutDirOptions): 
         'to write this run beside it as session-N.* (nothing there is moved or overwritten).',
     });
   }
-  return { dir, index: Math.max(...taken.map((t) => t.index)) + 1, created: false };
+  return { dir, index: Math.max(...taken.map((t) => t.index)) + 1 };
 }
 
 function defaultStem(wallNow: number): string {

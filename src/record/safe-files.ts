@@ -87,10 +87,14 @@ export function writeFileAtomically(
   publish(tmp.path, file, options);
 }
 
-/** Makes `dir` (and missing parents) 0700. False when it already existed (the caller judges it). */
-export function makePrivateDir(dir: string): boolean {
+/**
+ * Makes `dir` (and missing parents) 0700. Returns the topmost folder it made, or null when `dir`
+ * already existed (the caller judges it).
+ */
+export function makePrivateDir(dir: string): string | null {
+  let top: string | undefined;
   try {
-    mkdirSync(path.dirname(dir), { recursive: true, mode: DIR_MODE });
+    top = mkdirSync(path.dirname(dir), { recursive: true, mode: DIR_MODE });
   } catch (error) {
     // A recursive mkdir meeting a file on the way says EEXIST; what it means is "not a folder".
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -100,10 +104,10 @@ export function makePrivateDir(dir: string): boolean {
   }
   try {
     mkdirSync(dir, { mode: DIR_MODE });
-    return true;
+    return top ?? dir;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
+    return null;
   }
 }
 

@@ -120,7 +120,7 @@ describe('flags a new user tries', () => {
   it('demo --help names the folder the demo really writes to', async () => {
     const run = await runCli(['demo', '--help']);
     expect(run.stdout.replace(/\s+/g, ' ')).toContain(
-      `(default: a new ${path.join(os.tmpdir(), 'xenkeys-demo-XXXXXX')})`,
+      `(default: a new ${path.join(os.tmpdir(), 'xenkeys-demo-XXXXXX')};`,
     );
   });
 });

@@ -60,7 +60,7 @@ describe('the default output folder', () => {
 describe('--out', () => {
   it('is made 0700 when missing; an empty existing folder of ours is used as it is', () => {
     const made = prepareOutDir('new/run', { reuse: false, wallNow, cwd });
-    expect(made).toEqual({ dir: path.join(cwd, 'new/run'), index: 1 });
+    expect(made).toEqual({ dir: path.join(cwd, 'new/run'), index: 1, createdTop: path.join(cwd, 'new') });
     expect(mode(made.dir)).toBe(0o700);
     expect(prepareOutDir('new/run', { reuse: false, wallNow, cwd }).index).toBe(1);
   });
@@ -141,6 +141,8 @@ describe('the CLI', () => {
     expect(second.stderr).toContain('--reuse-out');
     const third = await runCli(['demo', '--no-tui', '--keys', 'q', '--out', out, '--reuse-out']);
     expect(third.code, third.stderr).toBe(0);
-    expect(third.stdout).toContain(`files: ${out}/{session-2.cast,session-2.raw,captures-2.json}`);
+    expect(third.stdout).toContain(
+      `files: ${out}/{session-2.cast,session-2.raw,captures-2.json,report-2.json,report-2.md}`,
+    );
   });
 });

@@ -27,7 +27,7 @@ describe('TUI recordings', () => {
     const console = new XenConsole(new FakeTransport(), { clock: systemClock });
     const recorder = createTuiRecorder(
       console,
-      { dir, index: 3, created: false },
+      { dir, index: 3 },
       { title: 't', recordInput: false, clock: systemClock },
     );
     recorder.start();

@@ -274,7 +274,7 @@ export async function runCapture(
   const written: string[] = [];
   let capturesWritten = false;
   if (!connected) {
-    await discardUnusedSession([files.castPath, files.rawPath], outDir, out.created ? outDir : undefined);
+    await discardUnusedSession([files.castPath, files.rawPath], outDir, out.createdTop);
   } else {
     written.push(path.basename(files.castPath), path.basename(files.rawPath));
     capturesWritten = await writeJson(capturesPath, document).then(
