@@ -24,7 +24,8 @@ export function crashFindings(report: Facts): Finding[] {
     if (ending && last) {
       // The watchdog or assertion already told the cause: the panic box adds its lines and trace.
       last.finding.evidence.push(eventEvidence(e));
-      last.finding.detail.push(...(e.detail.lines ?? []).slice(0, 6));
+      const said = last.finding.evidence[0]?.text;
+      last.finding.detail.push(...(e.detail.lines ?? []).slice(0, 6).filter((l) => l !== said));
       if (last.finding.trace.length === 0) setTrace(last.finding, e);
       last = null;
       continue;
@@ -58,7 +59,7 @@ function xenCrash(e: XenEvent): Finding {
   if (e.type === 'watchdog') {
     f.headline = `Xen's watchdog: ${e.message.replace(/!$/, '')} (no timer interrupt for seconds)${at}`;
     f.next = null;
-  } else if (e.type === 'assertion') f.headline = `Xen assertion failed${cpu}: ${e.message}${at}`;
+  } else if (e.type === 'assertion' || /^Assertion '/.test(e.message)) f.headline = `Xen assertion failed${cpu}: ${e.message}${at}`;
   else if (/^Xen BUG at /.test(e.message)) f.headline = `Xen BUG${cpu}: ${e.message}${at}`;
   else if (e.type === 'fatal-trap') f.headline = `Xen crashed${cpu}: ${e.message}${at}`;
   else if (e.type === 'dom0-crash') {

@@ -9,7 +9,20 @@ import { frame, frameText, spinningAt } from './frames.js';
 import { type Evidence, type Finding, finding } from './model.js';
 
 export function dumpFindings(report: Pick<Report, 'platform'>, g: FindingsDigest): Finding[] {
-  return [...sameRip(g), ...stayedVcpus(g), ...incompleteD(report, g), ...cutCaptures(g)];
+  const rips = sameRip(g);
+  const stayed = stayedVcpus(g).filter((s) => {
+    // A vCPU that kept running on a pCPU whose RIP did not move either: one finding, naming both.
+    const cpu = s.id === 'vcpu-stayed' ? rips.find((r) => r.cpu === s.cpu) : undefined;
+    if (!cpu) return true;
+    cpu.vcpu ??= s.vcpu;
+    cpu.headline = cpu.headline.replace(
+      /^CPU (\d+) /,
+      `CPU $1 (running ${vcpuName(s.vcpu) ?? s.vcpu} in both \`r\` dumps) `,
+    );
+    cpu.evidence.push(...s.evidence.filter((e) => e.key === 'r'));
+    return false;
+  });
+  return [...rips, ...stayed, ...incompleteD(report, g), ...cutCaptures(g)];
 }
 
 /** The CPU count to expect in a `d`: the last `r`'s online CPUs, else the boot log's count. */
@@ -135,8 +148,10 @@ function stayedVcpus(g: FindingsDigest): Finding[] {
       continue;
     const where = p.cpu !== null ? `pCPU ${p.cpu}` : `run queue ${p.runqueue}`;
     const who = vcpuName(p.vcpu) ?? p.vcpu;
-    const dump = p.cpu === null ? undefined : g.d.last?.cpus.find((c) => c.cpu === p.cpu);
     const queued = p.state === 'queued';
+    // The pCPU's own state says where a running vCPU is; for a queued one it shows someone else.
+    const found = p.cpu === null || queued ? undefined : g.d.last?.cpus.find((c) => c.cpu === p.cpu);
+    const dump = found && !isIdleSymbol(found.symbol) ? found : undefined;
     out.push(
       finding(
         queued ? 'vcpu-starved' : 'vcpu-stayed',
@@ -154,7 +169,12 @@ function stayedVcpus(g: FindingsDigest): Finding[] {
             { capture: b.capture, key: 'r', line: null, text: `${q.vcpu} ${q.state} on ${where}` },
             ...(dump && g.d.last ? [dumpEvidence(g.d.last, dump)] : []),
           ],
-          next: dump ? null : { key: 'd', why: `where ${where} is (RIP and call trace)` },
+          next: dump
+            ? null
+            : {
+                key: queued ? 'r' : 'd',
+                why: queued ? 'again: still queued means starved' : `where ${where} is (RIP and call trace)`,
+              },
         },
       ),
     );
