@@ -168,6 +168,7 @@ fi
 echo "XENKEYS_LAB_XEN=$xen"
 echo "XENKEYS_LAB_KERNEL=$kernel"
 echo "XENKEYS_LAB_INITRD=$initrd"
+echo "XENKEYS_LAB_XEN_SYMS=$syms"
 echo "XENKEYS_LAB_XEN_DEB=$xen_deb"
 echo "XENKEYS_LAB_KERNEL_DEB=$kernel_deb"
 echo "XENKEYS_LAB_QEMU=$(command -v qemu-system-x86_64)"
