@@ -59,7 +59,8 @@ function xenCrash(e: XenEvent): Finding {
   if (e.type === 'watchdog') {
     f.headline = `Xen's watchdog: ${e.message.replace(/!$/, '')} (no timer interrupt for seconds)${at}`;
     f.next = null;
-  } else if (e.type === 'assertion' || /^Assertion '/.test(e.message)) f.headline = `Xen assertion failed${cpu}: ${e.message}${at}`;
+  } else if (e.type === 'assertion' || /^Assertion '/.test(e.message))
+    f.headline = `Xen assertion failed${cpu}: ${e.message}${at}`;
   else if (/^Xen BUG at /.test(e.message)) f.headline = `Xen BUG${cpu}: ${e.message}${at}`;
   else if (e.type === 'fatal-trap') f.headline = `Xen crashed${cpu}: ${e.message}${at}`;
   else if (e.type === 'dom0-crash') {
