@@ -20,6 +20,17 @@ describe('the side panel on real captures', () => {
     expect(view('d')).toMatch(/CPUs \(2\)\nCPU0\s+\S+\s+\S*default_idle/);
   });
 
+  it('puts what the findings say about the capture on top', () => {
+    expect(view('q')).toMatch(
+      /^key q: .*\n\n▸ findings\nINFO\s+Domains as xl list shows them \(1\): d0 -b----\n\n▸ domains/,
+    );
+    expect(view('w')).toMatch(
+      /▸ findings\nWARNING\s+The console ring wrapped: w replays only its last 315 lines/,
+    );
+    // Nothing to say about a calm `m`: no findings section at all.
+    expect(view('m')).not.toContain('▸ findings');
+  });
+
   it('keeps the counts and first lines under the parsed view', () => {
     expect(view('m')).toMatch(/▸ memory\nDom heap free\s+\d+ MiB/);
     expect(view('m')).toContain('▸ first lines');
