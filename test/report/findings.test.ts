@@ -106,6 +106,22 @@ describe('findings on the real recordings', () => {
   });
 });
 
+describe('a long log that repeats itself', () => {
+  it('the same finding again is counted, not listed again (three dom0 crashes in one conserver log)', () => {
+    const raw = readFileSync(path.join(ROOT, 'recordings/xen-4.17-dom0-crash/session.raw'), 'latin1');
+    const lines = [raw, raw, raw].join('\n').split(/\r?\n/);
+    const r = reportFromLines(lines, { kind: 'log', name: 'conserver.log' });
+    // dom0's first panic takes Xen's first "Hardware Dom0 crashed"; the other two are one finding.
+    expect(ids(r).filter((id) => id === 'dom0-crashed')).toHaveLength(1);
+    const again = byId(r, 'dom0-crashed');
+    expect(again.headline).toBe(
+      "dom0 crashed: Hardware Dom0 crashed: 'noreboot' set - not rebooting. (2 times)",
+    );
+    expect(again.evidence).toHaveLength(2);
+    expect(r.findings.filter((f) => f.id.startsWith('advice-conring'))).toHaveLength(1);
+  });
+});
+
 describe('findings on real public console logs', () => {
   it('Xen 4.14 watchdog: CPU 1 stuck in sched_wait_rendezvous_in, one finding with the panic as evidence', () => {
     const r = publicLog('xen-4.14-watchdog-sched-rendezvous.log');

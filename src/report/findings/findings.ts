@@ -31,7 +31,7 @@ export function buildFindings(report: FindingsFacts, digest: FindingsDigest): Fi
     ...domainFindings(digest),
   ];
   const chasing = trouble.some((f) => f.severity === 'critical' || f.severity === 'error');
-  const all = [...trouble, ...adviceFindings(report, chasing)];
+  const all = merged([...trouble, ...adviceFindings(report, chasing)]);
   if (!all.some((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK.warning))
     all.unshift(healthy(report, digest));
   // Stable: within a severity, the order the rules found them (crash before stuck before lost).
@@ -39,6 +39,29 @@ export function buildFindings(report: FindingsFacts, digest: FindingsDigest): Fi
     .map((f, i) => ({ f, i }))
     .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
     .map(({ f }) => f);
+}
+
+/** Evidence kept for a finding seen many times (a months-long log repeats its crashes). */
+const EVIDENCE_KEPT = 8;
+
+/** The same finding seen again (same kind, same words) is one finding, counted, with its first evidence. */
+function merged(findings: Finding[]): Finding[] {
+  const seen = new Map<string, { finding: Finding; times: number }>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.id}\n${f.headline}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, { finding: f, times: 1 });
+      out.push(f);
+      continue;
+    }
+    first.times++;
+    const room = EVIDENCE_KEPT - first.finding.evidence.length;
+    if (room > 0) first.finding.evidence.push(...f.evidence.slice(0, room));
+  }
+  for (const { finding: f, times } of seen.values()) if (times > 1) f.headline += ` (${times} times)`;
+  return out;
 }
 
 function healthy(report: FindingsFacts, g: FindingsDigest): Finding {
