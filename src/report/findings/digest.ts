@@ -146,9 +146,15 @@ export function digestCapture(g: FindingsDigest, capture: ReportCapture, index: 
 }
 
 function dDigest(at: DumpAt, d: ParsedByKey['d'], lines: string[]): DDigest {
+  // One pass for every CPU's first header line (a report of every prefix of a log runs this often).
+  const headers = new Map<number, number>();
+  lines.forEach((l, i) => {
+    if (!l.includes('*** Dumping CPU')) return;
+    const m = /\*\*\* Dumping CPU(\d+) (?:host|guest) state/.exec(l);
+    if (m && !headers.has(Number(m[1]))) headers.set(Number(m[1]), i);
+  });
   const cpus = d.cpus.map((c): CpuDigest => {
-    const header = new RegExp(`\\*\\*\\* Dumping CPU${c.cpu} (host|guest) state`);
-    const found = lines.findIndex((l) => header.test(l));
+    const found = headers.get(c.cpu) ?? -1;
     return {
       cpu: c.cpu,
       rip: c.rip,
@@ -159,7 +165,7 @@ function dDigest(at: DumpAt, d: ParsedByKey['d'], lines: string[]): DDigest {
       line: found < 0 ? null : found + 1,
     };
   });
-  return { ...at, cpus, lastLine: lastLine(lines.join('\n')) };
+  return { ...at, cpus, lastLine: lastOf(lines) };
 }
 
 function wDigest(at: DumpAt, w: ParsedByKey['w'], lines: string[]): WDigest {
@@ -177,7 +183,10 @@ function wDigest(at: DumpAt, w: ParsedByKey['w'], lines: string[]): WDigest {
 }
 
 function lastLine(text: string): { line: number; text: string } | null {
-  const lines = text.split('\n');
+  return lastOf(text.split('\n'));
+}
+
+function lastOf(lines: readonly string[]): { line: number; text: string } | null {
   for (let i = lines.length - 1; i >= 0; i--)
     if ((lines[i] ?? '').trim() !== '') return { line: i + 1, text: lines[i] ?? '' };
   return null;
