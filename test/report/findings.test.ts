@@ -143,9 +143,14 @@ describe('findings on real public console logs', () => {
       'arch/x86/domain.c#idle_loop+0x57/0xa7',
     ]);
     expect(f.headline).toBe(
-      "Xen's watchdog: Watchdog timer detects that CPU1 is stuck (no timer interrupt for seconds) at common/sched/core.c#sched_wait_rendezvous_in+0x16c/0x385",
+      "Xen's NMI watchdog: CPU 1 is stuck (no timer interrupt for seconds) at common/sched/core.c#sched_wait_rendezvous_in+0x16c/0x385",
     );
-    expect(f.detail).toContain('FATAL TRAP: vector = 2 (nmi)');
+    // The panic box that closed the report, then what to do.
+    expect(f.detail.slice(-3)).toEqual([
+      'FATAL TRAP: vector = 2 (nmi)',
+      '[error_code=0000] , IN INTERRUPT CONTEXT',
+      'Xen has stopped: send this log, with `xl info` of the host, to xen-devel.',
+    ]);
     // Lines of the log (the fixture's citation line is not fed): the watchdog line and the `Panic on CPU 1:`.
     expect(f.evidence.map((e) => e.line)).toEqual([1, 52]);
   });

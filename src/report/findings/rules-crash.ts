@@ -9,6 +9,8 @@ import { type Evidence, type Finding, finding } from './model.js';
 /** A panic this many lines after a watchdog or assertion is that report's own ending, not a second one. */
 const SAME_CRASH = 250;
 
+const STOPPED = 'Xen has stopped: send this log, with `xl info` of the host, to xen-devel.';
+
 type Facts = Pick<Report, 'events' | 'dom0'>;
 
 export function crashFindings(report: Facts): Finding[] {
@@ -25,7 +27,10 @@ export function crashFindings(report: Facts): Finding[] {
       // The watchdog or assertion already told the cause: the panic box adds its lines and trace.
       last.finding.evidence.push(eventEvidence(e));
       const said = last.finding.evidence[0]?.text;
-      last.finding.detail.push(...(e.detail.lines ?? []).slice(0, 6).filter((l) => l !== said));
+      // The panic box's lines go before the closing "send this log" sentence.
+      const box = (e.detail.lines ?? []).slice(0, 6).filter((l) => l !== said);
+      const d = last.finding.detail;
+      d.splice(d[d.length - 1] === STOPPED ? d.length - 1 : d.length, 0, ...box);
       if (last.finding.trace.length === 0) setTrace(last.finding, e);
       last = null;
       continue;
@@ -57,7 +62,8 @@ function xenCrash(e: XenEvent): Finding {
   setTrace(f, e);
   const at = f.rip ? ` at ${frameText(f.rip)}` : '';
   if (e.type === 'watchdog') {
-    f.headline = `Xen's watchdog: ${e.message.replace(/!$/, '')} (no timer interrupt for seconds)${at}`;
+    const stuck = e.cpu ?? /CPU(\d+)/.exec(e.message)?.[1] ?? '?';
+    f.headline = `Xen's NMI watchdog: CPU ${stuck} is stuck (no timer interrupt for seconds)${at}`;
     f.next = null;
   } else if (e.type === 'assertion' || /^Assertion '/.test(e.message))
     f.headline = `Xen assertion failed${cpu}: ${e.message}${at}`;
@@ -67,8 +73,7 @@ function xenCrash(e: XenEvent): Finding {
     f.headline = `dom0 crashed: ${e.message}`;
     f.next = { key: '0', why: "dom0's vCPU registers, if Xen still answers (noreboot)" };
   } else f.headline = `Xen panicked${cpu}: ${e.message}${at}`;
-  if (e.type !== 'dom0-crash')
-    f.detail.push('Xen has stopped: send this log, with `xl info` of the host, to xen-devel.');
+  if (e.type !== 'dom0-crash') f.detail.push(STOPPED);
   const spin = spinningAt(f.trace);
   if (spin) f.detail.unshift(`The trace starts in ${frameText(spin)}: a lock or a wait for other CPUs.`);
   return f;
