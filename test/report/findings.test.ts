@@ -122,6 +122,22 @@ describe('a long log that repeats itself', () => {
   });
 });
 
+describe('a `d` dump cut inside a CPU', () => {
+  it("names the CPU whose dump stops before its call trace (the real smp8 dump cut in CPU 6's registers)", async () => {
+    const full = await recording('xen-4.17-smp8-big-dump');
+    const boot = full.other.text.split('\n');
+    const d = (full.captures.find((c) => c.key === 'd')?.text ?? '').split('\n');
+    const cpu6 = d.findIndex((l) => l.includes('*** Dumping CPU6 host state'));
+    const r = reportFromLines([...boot, ...d.slice(0, cpu6 + 8)], { kind: 'log', name: 'cut.log' });
+    const f = byId(r, 'd-cut');
+    expect(f.cpu).toBe(6);
+    expect(f.headline).toBe("`d` ends inside CPU 6's dump, before its call trace: the output was cut");
+    expect(f.evidence[0]?.line).toBe(cpu6 + 1);
+    // And CPU 7 never dumped at all.
+    expect(byId(r, 'd-incomplete').cpu).toBe(7);
+  });
+});
+
 describe('findings on real public console logs', () => {
   it('Xen 4.14 watchdog: CPU 1 stuck in sched_wait_rendezvous_in, one finding with the panic as evidence', () => {
     const r = publicLog('xen-4.14-watchdog-sched-rendezvous.log');

@@ -36,6 +36,41 @@ function expectedCpus(report: Pick<Report, 'platform'>, g: FindingsDigest): numb
 function incompleteD(report: Pick<Report, 'platform'>, g: FindingsDigest): Finding[] {
   const d = g.d.last;
   if (!d) return [];
+  return [...cutCpu(d), ...missingCpus(report, g, d)];
+}
+
+/** A CPU in Xen always ends its dump with `Xen call trace:`: one without it was cut off. */
+function cutCpu(d: DDigest): Finding[] {
+  const c = d.cpus[d.cpus.length - 1];
+  if (!c || c.trace.length > 0 || !/^hypervisor/.test(c.context ?? '')) return [];
+  return [
+    finding(
+      'd-cut',
+      'warning',
+      `\`d\` ends inside CPU ${c.cpu}'s dump, before its call trace: the output was cut`,
+      {
+        cpu: c.cpu,
+        evidence: [
+          dumpEvidence(d, c),
+          ...(d.lastLine
+            ? [
+                {
+                  capture: d.capture,
+                  key: 'd',
+                  line: d.lastLine.line,
+                  text: `last line: ${strip(d.lastLine.text)}`,
+                },
+              ]
+            : []),
+        ],
+        detail: ['What follows (its trace, and any CPU after it) is missing, not absent.'],
+        next: { key: 'd', why: 'again, and keep the whole output' },
+      },
+    ),
+  ];
+}
+
+function missingCpus(report: Pick<Report, 'platform'>, g: FindingsDigest, d: DDigest): Finding[] {
   const expected = expectedCpus(report, g);
   const dumped = new Set(d.cpus.map((c) => c.cpu));
   const top = Math.max(-1, ...dumped);
