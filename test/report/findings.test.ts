@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/record/session-reader.js';
 import { reportFromLines } from '../../src/report/build.js';
+import { addressesOf } from '../../src/report/findings/frames.js';
 import type { Finding } from '../../src/report/findings/model.js';
 import { renderFindingsText } from '../../src/report/findings/render.js';
 import { reportFromRecording } from '../../src/report/from-recording.js';
@@ -196,6 +197,27 @@ describe('findings on real public console logs', () => {
       '__high_start+0x82/0x91',
     ]);
     expect(ids(r)).not.toContain('healthy');
+  });
+});
+
+describe('findings on a real Arm64 log', () => {
+  it('Xen BUG in alloc_boot_pages: the PC frame is the RIP; hard-wrapped frames are kept by address', () => {
+    const r = publicLog('xen-arm64-bug-alloc-boot-pages.log');
+    const f = r.findings[0] as Finding;
+    expect(f.severity).toBe('critical');
+    expect(f.cpu).toBe(0);
+    expect(f.headline).toBe('Xen BUG on CPU 0: Xen BUG at page_alloc.c:432 at alloc_boot_pages+0x94/0x98');
+    expect(f.trace.map((t) => t.address)).toEqual([
+      '00000000002b5a5c',
+      '00000000002ca3bc',
+      '00000000002ca3bc',
+      '00000000002cb988',
+      '00000000002001c0',
+    ]);
+    // Arm frames carry Xen's own %pS, so they are Xen's and go to addr2line with a xen-syms.
+    expect(addressesOf([f])).toEqual(['00000000002b5a5c', '00000000002ca3bc', '00000000002cb988']);
+    // No command line in the log: no advice either.
+    expect(r.findings.filter((x) => x.severity === 'advice')).toEqual([]);
   });
 });
 
