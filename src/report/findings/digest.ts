@@ -15,6 +15,11 @@ export interface DumpAt {
   complete: boolean;
 }
 
+/** The key as evidence names it: `q`, or `* q` for the `q` part of a `*` capture. */
+export function partKey(at: Pick<DumpAt, 'partOf'>, key: string): string {
+  return at.partOf ? `${at.partOf} ${key}` : key;
+}
+
 export interface CpuDigest {
   cpu: number;
   rip: string | null;

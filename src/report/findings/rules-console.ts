@@ -3,7 +3,7 @@
 // NMI watchdog (xen-console.md §2–5: the ring is 16 KiB unless sized; Xen reboots after a panic).
 
 import type { Report } from '../model.js';
-import type { FindingsDigest } from './digest.js';
+import { type FindingsDigest, partKey } from './digest.js';
 import { eventEvidence } from './rules-crash.js';
 import { strip } from './rules-dumps.js';
 import { type Finding, finding } from './model.js';
@@ -14,7 +14,7 @@ export function consoleFindings(report: Pick<Report, 'events' | 'platform'>, g: 
   if (w?.failure)
     out.push(
       finding('ring-dump-failed', 'warning', `\`w\` could not dump the console ring: ${w.failure}`, {
-        evidence: [{ capture: w.capture, key: 'w', line: null, text: w.failure }],
+        evidence: [{ capture: w.capture, key: partKey(w, 'w'), line: null, text: w.failure }],
       }),
     );
   else if (w?.startsMidLine) {
@@ -29,7 +29,7 @@ export function consoleFindings(report: Pick<Report, 'events' | 'platform'>, g: 
             ? [
                 {
                   capture: w.capture,
-                  key: 'w',
+                  key: partKey(w, 'w'),
                   line: w.firstLine.line,
                   text: `first replayed line, cut mid-line: ${strip(w.firstLine.text) || '(empty)'}`,
                 },

@@ -3,7 +3,7 @@
 // runnable, offline, paused). pause_flags bits: xen/include/xen/sched.h _VPF_* (4.4–4.21).
 
 import type { ParsedByKey } from '../model.js';
-import type { FindingsDigest } from './digest.js';
+import { type FindingsDigest, partKey } from './digest.js';
 import { type Finding, finding } from './model.js';
 
 type QDomain = ParsedByKey['q']['domains'][number];
@@ -75,7 +75,7 @@ export function domainFindings(g: FindingsDigest): Finding[] {
     const evidence = [
       {
         capture: q.capture,
-        key: 'q',
+        key: partKey(q, 'q'),
         line: null,
         text: `domain ${d.id}: dying=${d.dying ?? '?'} pause_count=${d.pauseCount ?? '?'}`,
       },
@@ -89,7 +89,7 @@ export function domainFindings(g: FindingsDigest): Finding[] {
           {
             evidence,
             next: {
-              key: 'q',
+              key: partKey(q, 'q'),
               why: 'again: a domain that stays dying holds references (refcnt) it cannot drop',
             },
           },
@@ -117,7 +117,7 @@ export function domainFindings(g: FindingsDigest): Finding[] {
             evidence: [
               {
                 capture: q.capture,
-                key: 'q',
+                key: partKey(q, 'q'),
                 line: null,
                 text: `VCPU${s.v.id}: CPU${s.v.cpu ?? '?'} pause_count=${s.v.pauseCount ?? '?'} pause_flags=${s.v.pauseFlags ?? '?'}`,
               },
@@ -138,7 +138,14 @@ export function domainFindings(g: FindingsDigest): Finding[] {
           ...rows,
           'State letters: r running, b blocked, p paused, d dying (s shutdown and c crashed are not in `q`).',
         ],
-        evidence: [{ capture: q.capture, key: 'q', line: null, text: `${q.domains.length} domains` }],
+        evidence: [
+          {
+            capture: q.capture,
+            key: partKey(q, 'q'),
+            line: null,
+            text: `${q.domains.length} domain${q.domains.length === 1 ? '' : 's'}`,
+          },
+        ],
       },
     ),
   );

@@ -4,7 +4,7 @@
 
 import type { Report } from '../model.js';
 import { isIdleSymbol, isIdleVcpu } from '../view-model.js';
-import type { CpuDigest, DDigest, FindingsDigest } from './digest.js';
+import { type CpuDigest, type DDigest, type FindingsDigest, partKey } from './digest.js';
 import { frame, frameText, spinningAt } from './frames.js';
 import { type Evidence, type Finding, finding } from './model.js';
 
@@ -56,7 +56,7 @@ function cutCpu(d: DDigest): Finding[] {
             ? [
                 {
                   capture: d.capture,
-                  key: 'd',
+                  key: partKey(d, 'd'),
                   line: d.lastLine.line,
                   text: `last line: ${strip(d.lastLine.text)}`,
                 },
@@ -82,13 +82,18 @@ function missingCpus(report: Pick<Report, 'platform'>, g: FindingsDigest, d: DDi
   const evidence: Evidence[] = [
     {
       capture: d.capture,
-      key: 'd',
+      key: partKey(d, 'd'),
       line: null,
       text: `dumped CPUs ${list([...dumped])}${of}; missing ${list(missing)}`,
     },
   ];
   if (last)
-    evidence.push({ capture: d.capture, key: 'd', line: last.line, text: `last line: ${strip(last.text)}` });
+    evidence.push({
+      capture: d.capture,
+      key: partKey(d, 'd'),
+      line: last.line,
+      text: `last line: ${strip(last.text)}`,
+    });
   return [
     finding(
       'd-incomplete',
@@ -200,8 +205,18 @@ function stayedVcpus(g: FindingsDigest): Finding[] {
           rip: dump?.rip ? frame(dump.rip, dump.symbol) : null,
           trace: dump ? dump.trace.map((t) => frame(t.address, t.symbol)) : [],
           evidence: [
-            { capture: a.capture, key: 'r', line: null, text: `${p.vcpu} ${p.state} on ${where}` },
-            { capture: b.capture, key: 'r', line: null, text: `${q.vcpu} ${q.state} on ${where}` },
+            {
+              capture: a.capture,
+              key: partKey(a, 'r'),
+              line: null,
+              text: `${p.vcpu} ${p.state} on ${where}`,
+            },
+            {
+              capture: b.capture,
+              key: partKey(b, 'r'),
+              line: null,
+              text: `${q.vcpu} ${q.state} on ${where}`,
+            },
             ...(dump && g.d.last ? [dumpEvidence(g.d.last, dump)] : []),
           ],
           next: dump
@@ -220,7 +235,7 @@ function stayedVcpus(g: FindingsDigest): Finding[] {
 function dumpEvidence(d: DDigest, c: CpuDigest): Evidence {
   return {
     capture: d.capture,
-    key: 'd',
+    key: partKey(d, 'd'),
     line: d.partOf ? null : c.line,
     text: `CPU ${c.cpu}: RIP ${c.rip ?? '?'}${c.symbol ? ` ${c.symbol}` : ''}`,
   };
