@@ -20,14 +20,17 @@ export function parsedCaptureView(capture: KeyCapture): ReportView {
   return { title: base.title, sections: [...findingsOf(capture, parsed), ...sections, ...base.sections] };
 }
 
-/** What the report's findings say about this one capture (a `q`'s domains, a `w` that lost output, …). */
+/**
+ * What the report's findings say is wrong in this one capture (a `w` that lost output, a `d` cut short,
+ * a paused or dying domain in a `q`…): facts and advice stay in the report, the panel is small.
+ */
 function findingsOf(capture: KeyCapture, parsed: ParsedByKey[keyof ParsedByKey] | null): Section[] {
   const digest = emptyDigest();
   const complete = capture.endReason === 'quiet' || capture.endReason === 'no-output';
   digestCapture(digest, { ...capture, parsed, found: 'marker', endReason: capture.endReason, complete }, 0);
   const facts = { platform: emptyBootInfo(), events: [], dom0: new Dom0Scanner().result() };
   const rows = buildFindings(facts, digest)
-    .filter((f) => f.id !== 'healthy' && f.severity !== 'advice')
+    .filter((f) => f.severity === 'critical' || f.severity === 'error' || f.severity === 'warning')
     .map((f) => [f.severity.toUpperCase(), f.headline.replace(/`/g, '')]);
   return rows.length ? [{ heading: 'findings', rows }] : [];
 }
