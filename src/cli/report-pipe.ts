@@ -47,7 +47,7 @@ export function startReportPipe(init: WorkerInit): ReportPipe {
   };
   worker.on('message', (m: FromWorker) => {
     if (m.type === 'ack') inFlight -= m.bytes;
-    else if (m.type === 'finished') onFinished?.({ scheduler: m.scheduler });
+    else if (m.type === 'finished') onFinished?.({ scheduler: m.scheduler, digest: m.digest });
     else if (m.type === 'closed') onClosed?.();
     else failure ??= Object.assign(new Error(m.message), { stack: m.stack ?? m.message });
     wake();

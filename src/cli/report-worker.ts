@@ -4,7 +4,12 @@
 // are handled one at a time, in order.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft } from '../report/finisher.js';
+import {
+  CaptureFinisher,
+  HOLD_BYTES_STREAMING,
+  type CaptureDraft,
+  type Finished,
+} from '../report/finisher.js';
 import type { Report, ReportSource } from '../report/model.js';
 import { getRenderer, type ReportStreamRenderer } from '../report/renderers.js';
 import { fileOutput } from './report-output.js';
@@ -22,7 +27,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ack'; bytes: number }
-  | { type: 'finished'; scheduler: string | null }
+  | ({ type: 'finished' } & Finished)
   | { type: 'closed' }
   | { type: 'error'; message: string; stack: string | null };
 

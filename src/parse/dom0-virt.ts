@@ -18,7 +18,29 @@ export interface Dom0Info {
   xenVersion: string | null;
   eventChannelAbi: 'fifo' | '2-level' | null;
   panic: { message: string; callTrace: string[]; line: number } | null;
+  /** Other kernel trouble, first few of each kind: oops, soft lockup, RCU stall, hung task. */
+  trouble: Dom0Trouble[];
 }
+
+export type Dom0TroubleKind = 'oops' | 'soft-lockup' | 'rcu-stall' | 'hung-task';
+
+export interface Dom0Trouble {
+  kind: Dom0TroubleKind;
+  /** The line, without the kernel timestamp. */
+  message: string;
+  /** 0-based index of the line among all lines fed. */
+  line: number;
+}
+
+/** Linux's own words (mm/fault.c, kernel/watchdog.c, kernel/rcu/tree_stall.h, kernel/hung_task.c). */
+const TROUBLE: readonly [RegExp, Dom0TroubleKind][] = [
+  [/^(BUG: (unable to handle|kernel NULL pointer)|Oops: |general protection fault|kernel BUG at )/, 'oops'],
+  [/BUG: soft lockup - CPU#\d+ stuck/, 'soft-lockup'],
+  [/^(rcu: )?INFO: rcu_\w+ (detected stalls?|self-detected stall)/, 'rcu-stall'],
+  [/^INFO: task .+ blocked for more than \d+ seconds/, 'hung-task'],
+];
+/** A long-hung dom0 repeats these every few seconds: keep the first few of each kind. */
+const TROUBLE_KEPT = 4;
 
 type Clue = 'pv' | 'pvh' | 'pvhvm' | 'hvm-detected' | 'callback';
 
@@ -44,6 +66,7 @@ export class Dom0Scanner {
     xenVersion: null,
     eventChannelAbi: null,
     panic: null,
+    trouble: [],
   };
   private trace: string[] | null = null;
   private lastTrace: { entries: string[]; end: number } | null = null;
@@ -84,6 +107,17 @@ export class Dom0Scanner {
       }
     }
     if (this.trace || c === 0x43 /* C */) this.traceLine(text, index);
+    if (text.includes('BUG') || text.includes('INFO: ') || c === 0x4f /* O */ || c === 0x67 /* g */)
+      this.troubleLine(text, index);
+  }
+
+  private troubleLine(text: string, index: number): void {
+    for (const [re, kind] of TROUBLE) {
+      if (!re.test(text)) continue;
+      if (this.info.trouble.filter((t) => t.kind === kind).length < TROUBLE_KEPT)
+        this.info.trouble.push({ kind, message: detach(text.trim()), line: index });
+      return;
+    }
   }
 
   private traceLine(text: string, index: number): void {

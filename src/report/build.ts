@@ -9,6 +9,8 @@ import { EventScanner } from '../parse/events.js';
 import { detach, normaliseAll, rememberNorms, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
 import { withDom0Panic } from './dom0-event.js';
+import { emptyDigest } from './findings/digest.js';
+import { buildFindings, rememberDigest } from './findings/findings.js';
 import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft, type Finished } from './finisher.js';
 import {
   REPORT_SCHEMA,
@@ -135,30 +137,35 @@ export class ReportBuilder {
    */
   finish(drafted?: Finished): Report {
     this.splitter.flush();
-    const { scheduler } = this.finisher?.finish() ?? drafted ?? { scheduler: null };
+    const { scheduler, digest } = this.finisher?.finish() ??
+      drafted ?? { scheduler: null, digest: emptyDigest() };
     const platform = this.boot.result();
     if (platform.scheduler === null && scheduler) {
       platform.scheduler = scheduler;
       platform.sources.scheduler = 'run-queues';
     }
     const dom0 = this.dom0.result();
-    return {
+    const events = withDom0Panic(
+      this.events.finish().map((e) => ({ ...e })),
+      dom0,
+    );
+    const report: Report = {
       schema: REPORT_SCHEMA,
       source: this.source,
       captures: this.captures,
       platform,
-      events: withDom0Panic(
-        this.events.finish().map((e) => ({ ...e })),
-        dom0,
-      ),
+      events,
       dom0,
       stats: { ...this.stats, timestampForms: [...this.forms].sort() },
+      findings: buildFindings({ platform, events, dom0 }, digest),
       other: {
         lines: this.other.lines.length,
         text: this.other.lines.join('\n'),
         droppedLines: this.other.droppedLines,
       },
     };
+    rememberDigest(report, digest);
+    return report;
   }
 
   private complete(draft: CaptureDraft, lines: readonly string[]): void {

@@ -200,7 +200,7 @@ function heapDiff([from, to]: [Pick, Pick]): ReportDiff['heap'] {
 }
 
 /** Where each non-idle vCPU is in one `r` dump: running on a pCPU, or queued on a pCPU / shared queue. */
-function placements(r: ParsedByKey['r']): Map<string, StayedVcpu> {
+export function placements(r: ParsedByKey['r']): Map<string, StayedVcpu> {
   const out = new Map<string, StayedVcpu>();
   for (const c of r.cpus) {
     if (c.current && !isIdleVcpu(c.current))

@@ -5,6 +5,7 @@
 
 import { parseKey } from '../parse/key-parsers.js';
 import { detach } from '../parse/prefix.js';
+import { type FindingsDigest, digestCapture, emptyDigest } from './findings/digest.js';
 import type { ReportCapture } from './model.js';
 
 /** Streamed captures wait this long (bytes of text) for the host's `h` list, which names their keys. */
@@ -16,6 +17,8 @@ export type CaptureDraft = Omit<ReportCapture, 'parsed'>;
 export interface Finished {
   /** The scheduler the first `r` (or `*`'s `r` part) names, for a log without the boot lines. */
   scheduler: string | null;
+  /** What the findings need from the captures (findings/digest.ts). */
+  digest: FindingsDigest;
 }
 
 export class CaptureFinisher {
@@ -26,6 +29,8 @@ export class CaptureFinisher {
   /** key → description from the first `h` list; null until one is seen. */
   private handlers: Map<string, string> | null = null;
   private scheduler: string | null = null;
+  private readonly digest = emptyDigest();
+  private released = 0;
 
   /**
    * `holdBytes`: descriptions come from the host's `h` list when the input has one, and it may come
@@ -71,7 +76,7 @@ export class CaptureFinisher {
   /** End of input: whatever is still held goes on as it is. */
   finish(): Finished {
     this.release();
-    return { scheduler: this.scheduler };
+    return { scheduler: this.scheduler, digest: this.digest };
   }
 
   /** Hand the held captures on, with descriptions from the host's own `h` list where it has the key. */
@@ -83,6 +88,7 @@ export class CaptureFinisher {
       const fromList = this.handlers?.get(c.key);
       if (fromList !== undefined && (c.found !== 'marker' || c.description === null))
         c.description = fromList;
+      digestCapture(this.digest, c, this.released++);
       this.onCapture(c);
     }
   }

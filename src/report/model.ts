@@ -5,6 +5,7 @@ import type { BootInfo } from '../parse/boot.js';
 import type { Dom0Info } from '../parse/dom0-virt.js';
 import type { XenEvent } from '../parse/events.js';
 import type { ParsedByKey, ParsedKey } from '../parse/key-parsers.js';
+import type { Finding } from './findings/model.js';
 
 export const REPORT_SCHEMA = 'xenkeys.report/1';
 
@@ -67,11 +68,26 @@ export interface Report {
   /** Extra: what dom0's kernel said about itself (mode, kernel, panic). */
   dom0: Dom0Info;
   stats: ReportStats;
+  /** Extra: what is wrong, ranked (findings/findings.ts); a healthy capture has one `healthy` finding. */
+  findings: Finding[];
+  /** Extra: the xen-syms that resolved the findings' addresses, when one was given or found. */
+  symbols?: ReportSymbols;
   /**
    * Extra: hypervisor and guest lines outside every capture (the boot log, messages), verbatim — read
    * for platform and events, kept here so nothing is dropped; bounded, `droppedLines` counts the rest.
    */
   other: { lines: number; text: string; droppedLines: number };
+}
+
+export interface ReportSymbols {
+  /** The xen-syms file's name (no directory). */
+  file: string;
+  buildId: string | null;
+  /** Xen addresses looked up: the findings', the events' call traces and every `d` dump's. */
+  addresses: number;
+  resolved: number;
+  /** Address → `function (file:line)` as addr2line gave it (inlined callers after ` ← `). */
+  frames: Record<string, string>;
 }
 
 /** A capture's structure, typed by its key: `parsedAs(c, 'q')?.domains`. */

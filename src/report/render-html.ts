@@ -2,6 +2,7 @@
 // few lines of script) that opens offline. Events first, then the platform, then a card per key; every
 // piece of console text is escaped. Yielded card by card, like the JSON.
 
+import { findingsHtml } from './findings/render.js';
 import { esc } from './html/escape.js';
 import { pageEnd, pageStart } from './html/layout.js';
 import {
@@ -31,6 +32,7 @@ ${report.source.startedAt ? `<p class="meta">Started ${esc(report.source.started
 ${nav(report, alarms)}</header>
 <main>
 `;
+  if (report.findings?.length) yield findingsHtml(report.findings);
   yield eventsSection(report);
   yield betweenDumpsSection(report);
   yield platformSection(report);
@@ -64,6 +66,7 @@ ${verbatim(`${group(report.other.lines)} lines`, report.other.text)}</section>`;
 
 function nav(report: Report, alarms: number): string {
   const links = [
+    ...(report.findings?.length ? ['<li><a href="#findings">Findings</a></li>'] : []),
     `<li><a href="#events"${alarms ? ' class="bad"' : ''}>Events${alarms ? ` (${alarms})` : ''}</a></li>`,
     '<li><a href="#platform">Platform</a></li>',
     ...report.captures.map((c, i) => {

@@ -3,6 +3,7 @@
 // with the verbatim output folded underneath. Yielded section by section, like the JSON.
 
 import { dumpHints } from './diff-hints.js';
+import { findingsMarkdown } from './findings/render.js';
 import { esc } from './html/escape.js';
 import { mdAnchor, mdCode, mdFence, mdQuote, mdTable, mdText } from './markdown.js';
 import type { Report } from './model.js';
@@ -26,6 +27,7 @@ export function* renderMarkdownChunks(report: Report): Generator<string> {
   yield `# Xen console report: ${mdText(reportTitle(report))}\n\n`;
   if (report.source.startedAt) yield `Started ${mdText(report.source.startedAt)}\n\n`;
   yield `${mdText(headline(report))}\n\n`;
+  if (report.findings?.length) yield findingsMarkdown(report.findings);
   yield* events(report);
   yield* betweenDumps(report);
   yield '## Platform\n\n| fact | value |\n| --- | --- |\n';

@@ -3,7 +3,11 @@
 // capture's counts and first lines. Pure: capture in, view out.
 
 import type { KeyCapture } from '../console/key-runner.js';
+import { emptyBootInfo } from '../parse/boot.js';
+import { Dom0Scanner } from '../parse/dom0-virt.js';
 import { hasParser, parseKey, type ParsedByKey } from '../parse/key-parsers.js';
+import { digestCapture, emptyDigest } from '../report/findings/digest.js';
+import { buildFindings } from '../report/findings/findings.js';
 import { captureView, type ReportView } from './report-view.js';
 
 type Section = ReportView['sections'][number];
@@ -13,7 +17,22 @@ export function parsedCaptureView(capture: KeyCapture): ReportView {
   if (capture.text === '' || !hasParser(capture.key)) return base;
   const parsed = parseKey(capture.key, capture.text.split('\n'));
   const sections = parsed ? sectionsFor(capture.key, parsed) : [];
-  return { title: base.title, sections: [...sections, ...base.sections] };
+  return { title: base.title, sections: [...findingsOf(capture, parsed), ...sections, ...base.sections] };
+}
+
+/**
+ * What the report's findings say is wrong in this one capture (a `w` that lost output, a `d` cut short,
+ * a paused or dying domain in a `q`…): facts and advice stay in the report, the panel is small.
+ */
+function findingsOf(capture: KeyCapture, parsed: ParsedByKey[keyof ParsedByKey] | null): Section[] {
+  const digest = emptyDigest();
+  const complete = capture.endReason === 'quiet' || capture.endReason === 'no-output';
+  digestCapture(digest, { ...capture, parsed, found: 'marker', endReason: capture.endReason, complete }, 0);
+  const facts = { platform: emptyBootInfo(), events: [], dom0: new Dom0Scanner().result() };
+  const rows = buildFindings(facts, digest)
+    .filter((f) => f.severity === 'critical' || f.severity === 'error' || f.severity === 'warning')
+    .map((f) => [f.severity.toUpperCase(), f.headline.replace(/`/g, '')]);
+  return rows.length ? [{ heading: 'findings', rows }] : [];
 }
 
 function sectionsFor(key: keyof ParsedByKey, parsed: ParsedByKey[keyof ParsedByKey]): Section[] {

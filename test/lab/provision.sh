@@ -31,9 +31,12 @@ fail() { echo "xenkeys-lab: $*" >&2; exit 3; }
 # ser2net and conserver as console servers, strace to watch ser2net's ioctls on the line, and
 # headless Chromium for test/browser).
 boot_packages=(qemu-system-x86 busybox-static cpio gzip)
+# binutils: addr2line and readelf, which `report --xen-syms` runs.
 packages=("${boot_packages[@]}" socat openipmi ipmitool openssh-server openssh-client
-  ser2net conserver-server conserver-client strace chromium)
+  ser2net conserver-server conserver-client strace chromium binutils)
 xen_pkg=xen-hypervisor-4.17-amd64
+# The same build's xen-syms (symbols and line tables), for `report --xen-syms` in the lab's tests.
+dbg_pkg=xen-hypervisor-4.17-amd64-dbg
 
 installed() { [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == "ii "* ]]; }
 as_root() { [[ $(id -u) -eq 0 ]]; }
@@ -94,7 +97,18 @@ if ((refresh)) || [[ -z $xen_deb || -z $kernel_deb ]]; then
   kernel_deb=$(newest "${kpkg}_*.deb")
   [[ -n $xen_deb && -n $kernel_deb ]] || fail "download left no .deb in $cache/debs"
   # Superseded packages only take space (the kernel is ~70 MB).
-  find "$cache/debs" -maxdepth 1 -name '*.deb' ! -name "$xen_deb" ! -name "$kernel_deb" -delete
+  find "$cache/debs" -maxdepth 1 -name '*.deb' ! -name "$xen_deb" ! -name "$kernel_deb" ! -name "${dbg_pkg}_*.deb" -delete
+fi
+
+# The -dbg package of exactly the hypervisor's version (its xen-syms carries the same build id).
+xen_version=${xen_deb#"${xen_pkg}"_}
+xen_version=${xen_version%_*.deb}
+dbg_deb=${dbg_pkg}_${xen_version}_amd64.deb
+if [[ ! -s $cache/debs/$dbg_deb ]]; then
+  ((offline)) && fail "$dbg_deb not downloaded into $cache/debs. Run test/lab/provision.sh."
+  download "${dbg_pkg}=${xen_version}"
+  [[ -s $cache/debs/$dbg_deb ]] || fail "download left no $dbg_deb in $cache/debs"
+  find "$cache/debs" -maxdepth 1 -name "${dbg_pkg}_*.deb" ! -name "$dbg_deb" -delete
 fi
 
 # Each boot file remembers what it was made from (a .src sidecar), so a change rebuilds only it.
@@ -103,7 +117,8 @@ commit() { mv -f "$1.tmp" "$1" && printf '%s' "$2" >"$1.src"; } # rename last: n
 
 xen=$cache/boot/xen.elf
 kernel=$cache/boot/vmlinuz
-if ! fresh "$xen" "$xen_deb" || ! fresh "$kernel" "$kernel_deb"; then
+syms=$cache/boot/xen-syms
+if ! fresh "$xen" "$xen_deb" || ! fresh "$kernel" "$kernel_deb" || ! fresh "$syms" "$dbg_deb"; then
   work=$(mktemp -d "$cache/extract.XXXXXX")
   trap 'rm -rf "$work"' EXIT
   if ! fresh "$xen" "$xen_deb"; then
@@ -118,6 +133,12 @@ if ! fresh "$xen" "$xen_deb" || ! fresh "$kernel" "$kernel_deb"; then
     dpkg-deb -x "$cache/debs/$kernel_deb" "$work/kernel"
     cp "$work"/kernel/boot/vmlinuz-* "$kernel.tmp"
     commit "$kernel" "$kernel_deb"
+  fi
+  if ! fresh "$syms" "$dbg_deb"; then
+    say "extracting $dbg_deb"
+    dpkg-deb -x "$cache/debs/$dbg_deb" "$work/dbg"
+    cp "$work"/dbg/usr/lib/debug/boot/xen-syms-4.17-amd64 "$syms.tmp"
+    commit "$syms" "$dbg_deb"
   fi
   rm -rf "$work"
   trap - EXIT
@@ -149,6 +170,7 @@ fi
 echo "XENKEYS_LAB_XEN=$xen"
 echo "XENKEYS_LAB_KERNEL=$kernel"
 echo "XENKEYS_LAB_INITRD=$initrd"
+echo "XENKEYS_LAB_XEN_SYMS=$syms"
 echo "XENKEYS_LAB_XEN_DEB=$xen_deb"
 echo "XENKEYS_LAB_KERNEL_DEB=$kernel_deb"
 echo "XENKEYS_LAB_QEMU=$(command -v qemu-system-x86_64)"

@@ -86,6 +86,8 @@ interface BootFiles {
   kernel: string;
   initrd: string;
   qemu: string;
+  /** The hypervisor's xen-syms, from the -dbg package of the same build. */
+  xenSyms: string;
 }
 
 /** Runs provision.sh --offline: checks the cache, rebuilds a stale initramfs, never installs. */
@@ -98,10 +100,10 @@ function bootFiles(): Promise<BootFiles> {
           .filter((line) => line.includes('='))
           .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
       );
-      const [xen, kernel, initrd, qemu] = ['XEN', 'KERNEL', 'INITRD', 'QEMU'].map((k) =>
+      const [xen, kernel, initrd, qemu, xenSyms] = ['XEN', 'KERNEL', 'INITRD', 'QEMU', 'XEN_SYMS'].map((k) =>
         vars.get(`XENKEYS_LAB_${k}`),
       );
-      if (error || !xen || !kernel || !initrd || !qemu) {
+      if (error || !xen || !kernel || !initrd || !qemu || !xenSyms) {
         const why = stderr.trim() || error?.message || 'provision.sh printed no paths';
         reject(
           new Error(
@@ -112,9 +114,14 @@ function bootFiles(): Promise<BootFiles> {
         );
         return;
       }
-      resolve({ xen, kernel, initrd, qemu });
+      resolve({ xen, kernel, initrd, qemu, xenSyms });
     });
   });
+}
+
+/** The lab Xen's xen-syms (provisioned from the -dbg package): symbols for its call traces. */
+export async function labXenSyms(): Promise<string> {
+  return (await bootFiles()).xenSyms;
 }
 
 function freePort(): Promise<number> {

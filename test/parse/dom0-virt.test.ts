@@ -23,6 +23,7 @@ describe('dom0 kernel lines → virtualisation mode', () => {
       xenVersion: '4.17.7 (preserve-AD)',
       eventChannelAbi: 'fifo',
       panic: null,
+      trouble: [],
     });
   });
 

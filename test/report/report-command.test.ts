@@ -39,6 +39,21 @@ describe('xenkeys report', () => {
     expect(report.captures.map((c) => c.key)).toEqual(['h', 'q', 'r', 'd', 'r']);
   });
 
+  it('--findings prints only the findings, as text, most severe first', async () => {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const file = path.join(REC, 'xen-4.17-dom0-crash/session.cast');
+    expect(await runReport([file], { format: 'json', findings: true, xenSyms: false }, { stdout: out })).toBe(
+      0,
+    );
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text.split('\n')[0]).toBe('CRITICAL  dom0 kernel panic: sysrq triggered crash');
+    expect(text).toContain('evidence: input line 556: Hardware Dom0 crashed');
+    expect(text).toContain('ADVICE  The NMI watchdog is off: add `watchdog`');
+    expect(text).not.toContain('"schema"');
+  });
+
   it('reads a plain log and a cast from stdin (-)', async () => {
     const log = readFileSync(path.join(REC, 'xen-4.17-dom0-crash/session.raw'));
     const plain = await toStdout(['-'], Readable.from([log.subarray(0, 1000), log.subarray(1000)]));

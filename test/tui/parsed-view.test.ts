@@ -20,6 +20,15 @@ describe('the side panel on real captures', () => {
     expect(view('d')).toMatch(/CPUs \(2\)\nCPU0\s+\S+\s+\S*default_idle/);
   });
 
+  it('puts what the findings say is wrong on top, and nothing when nothing is', () => {
+    expect(view('w')).toMatch(
+      /^key w: .*\n\n▸ findings\nWARNING\s+The console ring wrapped: w replays only its last 315 lines/,
+    );
+    // A calm `q` (its domains are the section below) and `m`: no findings section at all.
+    expect(view('q')).not.toContain('▸ findings');
+    expect(view('m')).not.toContain('▸ findings');
+  });
+
   it('keeps the counts and first lines under the parsed view', () => {
     expect(view('m')).toMatch(/▸ memory\nDom heap free\s+\d+ MiB/);
     expect(view('m')).toContain('▸ first lines');

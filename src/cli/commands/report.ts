@@ -3,16 +3,23 @@
 // Several files are read as one log, in order (a rotated conserver log, say).
 
 import { InvalidArgumentError } from 'commander';
+import { renderFindingsText } from '../../report/findings/render.js';
+import type { Report } from '../../report/model.js';
 import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
+import { SYMS_DIRS, symbolise } from '../xen-syms.js';
 import { fileOutput, streamOutput, writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
 
 interface ReportFlags {
   format: string;
   output?: string;
+  /** Print only the findings, as text. */
+  findings?: boolean;
+  /** --xen-syms FILE, or false for --no-xen-syms; unset: look for a matching one. */
+  xenSyms?: string | false;
 }
 
 function formatOption(value: string): string {
@@ -31,6 +38,12 @@ export function register({ program, exit, reportError }: CommandContext): void {
       formatOption,
     )
     .option('-o, --output <file>', 'write the report here instead of stdout')
+    .option('--findings', 'print only the findings (what is wrong, ranked), as text')
+    .option(
+      '--xen-syms <file>',
+      `resolve Xen addresses with this xen-syms (build id checked); default: a matching one in ${SYMS_DIRS.join(' or ')}`,
+    )
+    .option('--no-xen-syms', 'do not look for a xen-syms file')
     .action(async (files: string[], flags: Partial<ReportFlags>) => {
       try {
         exit(await runReport(files, { ...flags, format: flags.format ?? formatOfFile(flags.output) }));
@@ -54,16 +67,29 @@ export async function runReport(
   const renderer = getRenderer(flags.format);
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
   const stdin = io.stdin ?? process.stdin;
+  const syms = async (report: Report): Promise<void> =>
+    symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
+  if (flags.findings) {
+    // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
+    const report = await reportFromInputs(files, stdin, { onCapture: () => undefined });
+    await syms(report);
+    const text = renderFindingsText(report.findings);
+    if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, [text]);
+    else await writeChunksToStdout(io.stdout ?? process.stdout, [text]);
+    return EXIT.ok;
+  }
   if (!renderer.stream) {
     // Renderers that need the whole report (a summary up front, say) get it whole.
-    const chunks = renderer.render(await reportFromInputs(files, stdin));
+    const whole = await reportFromInputs(files, stdin);
+    await syms(whole);
+    const chunks = renderer.render(whole);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, chunks);
     else await writeChunksToStdout(io.stdout ?? process.stdout, chunks);
     return EXIT.ok;
   }
   const toFile = flags.output !== undefined && flags.output !== '-';
   if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
-    await reportOnTwoThreads(files, stdin, flags.output as string, flags.format);
+    await reportOnTwoThreads(files, stdin, flags.output as string, flags.format, syms);
     return EXIT.ok;
   }
   const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
@@ -75,6 +101,7 @@ export async function runReport(
       onCapture: (capture, source) => out.write((stream ??= start(() => source)).capture(capture)),
       pause: () => out.flush(),
     });
+    await syms(report);
     for (const chunk of (stream ??= start(() => report.source)).end(report)) out.write(chunk);
     await out.close();
   } catch (error) {
@@ -93,6 +120,7 @@ async function reportOnTwoThreads(
   stdin: NodeJS.ReadableStream,
   output: string,
   format: string,
+  syms: (report: Report) => Promise<void>,
 ): Promise<void> {
   const pipe = startReportPipe({ output, format });
   try {
@@ -100,6 +128,7 @@ async function reportOnTwoThreads(
       drafts: { onDraft: (draft, source) => pipe.draft(draft, source), drafted: () => pipe.drafted() },
       pause: () => pipe.pause(),
     });
+    await syms(report);
     await pipe.end(report);
   } catch (error) {
     await pipe.abort();

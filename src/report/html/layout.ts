@@ -62,6 +62,9 @@ h2 kbd,h3 kbd{display:inline-block;min-width:1.7em;text-align:center;padding:0 6
 .event.critical{border-left-color:var(--bad);background:var(--bad-bg)}
 .event.warning{border-left-color:var(--warn);background:var(--warn-bg)}
 .event h3{margin:0 0 4px}
+.finding.info{border-left-color:var(--good)}.finding.advice{border-left-color:var(--dim)}
+.finding .sev{font-size:.75rem;letter-spacing:.05em;color:var(--muted);margin-right:6px}
+.finding p{margin:4px 0}.finding ul.evidence{margin:4px 0;padding-left:20px;color:var(--muted);font-size:.85rem}
 .event .when{color:var(--muted);font-weight:400;font-size:.85rem;margin-left:8px}
 .ok{color:var(--good)}
 .hint.soft{border-left-color:var(--dim);background:var(--soft)}

@@ -1,0 +1,136 @@
+// Resolving the findings' Xen addresses with a xen-syms file (the unstripped hypervisor with its symbols):
+// the file given with --xen-syms, or one found in /usr/lib/debug/boot/ or /boot/ whose build id is the
+// one Xen printed. binutils does the work, at the edge: `readelf -n` for the build id, and ONE
+// `addr2line` for every address of the report (read from its stdin), never one per address.
+
+import { execFile } from 'node:child_process';
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { XenkeysError } from '../core/errors.js';
+import { digestOf } from '../report/findings/findings.js';
+import { addressesOf, sourceText, withSymbols } from '../report/findings/frames.js';
+import type { SymbolLocation } from '../report/findings/model.js';
+import { normalAddress, parseAddr2line, parseBuildId, symbolMap } from '../report/findings/symbols.js';
+import type { Report } from '../report/model.js';
+
+export const SYMS_DIRS = ['/usr/lib/debug/boot', '/boot'];
+
+export interface SymsOptions {
+  /** --xen-syms FILE; undefined: look in SYMS_DIRS; false (--no-xen-syms): don't. */
+  file?: string | false;
+  dirs?: readonly string[];
+  /** Where warnings go (stderr). */
+  warn?: (message: string) => void;
+}
+
+/** Fills report.findings' frames with source locations and sets report.symbols; may refuse the file. */
+export async function symbolise(report: Report, options: SymsOptions): Promise<void> {
+  const printed = report.platform.buildId?.toLowerCase() ?? null;
+  const warn = options.warn ?? (() => undefined);
+  let file: string | null;
+  let fileId: string | null;
+  if (options.file === false) return;
+  if (options.file !== undefined) {
+    file = options.file;
+    fileId = await buildIdOf(file, true);
+    if (printed !== null && fileId !== printed)
+      throw new XenkeysError(
+        'bad-input',
+        `${file} is not the Xen that printed this log: its build id is ${fileId ?? 'missing'}, Xen printed build-id: ${printed}.`,
+        {
+          hint: 'Use the xen-syms of exactly that build (Debian: the xen-hypervisor-…-dbg package of the same version, /usr/lib/debug/boot/xen-syms-*).',
+        },
+      );
+    if (printed === null)
+      warn(
+        `xenkeys: the log has no "build-id:" line, so ${path.basename(file)} could not be checked against it.`,
+      );
+  } else {
+    if (printed === null) return;
+    const found = await discover(options.dirs ?? SYMS_DIRS, printed);
+    if (!found) return;
+    file = found;
+    fileId = printed;
+  }
+  const addresses = [
+    ...new Set([
+      ...addressesOf(report.findings),
+      ...report.events.flatMap((e) => (e.callTrace ?? []).map((f) => f.address.toLowerCase())),
+      ...(digestOf(report)?.xenAddresses ?? []),
+    ]),
+  ];
+  const resolved = addresses.length ? await addr2line(file, addresses) : new Map<string, SymbolLocation[]>();
+  const map = symbolMap(resolved, addresses);
+  report.findings = withSymbols(report.findings, map);
+  const frames: Record<string, string> = {};
+  for (const [address, locations] of map) frames[address] = sourceText(locations);
+  report.symbols = {
+    file: path.basename(file),
+    buildId: fileId,
+    addresses: addresses.length,
+    resolved: map.size,
+    frames,
+  };
+}
+
+/** A xen-syms* in the directories whose build id is `buildId`; unreadable candidates are skipped. */
+async function discover(dirs: readonly string[], buildId: string): Promise<string | null> {
+  for (const dir of dirs) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names
+      .filter((n) => /^xen-syms/.test(n))
+      .sort()
+      .reverse()) {
+      const file = path.join(dir, name);
+      // Not through a symlink someone else could point anywhere; a plain file only.
+      const st = await lstat(file).catch(() => null);
+      if (!st?.isFile()) continue;
+      if ((await buildIdOf(file, false).catch(() => null)) === buildId) return file;
+    }
+  }
+  return null;
+}
+
+async function buildIdOf(file: string, explicit: boolean): Promise<string | null> {
+  const st = await lstat(file).catch(() => null);
+  if (!st) throw new XenkeysError('bad-input', `cannot read ${file}: no such file`);
+  if (!st.isFile())
+    throw new XenkeysError('bad-input', `${file} is not a plain file (symlinks are not followed)`);
+  const notes = await run('readelf', ['-n', '--', file], null, explicit);
+  return parseBuildId(notes);
+}
+
+async function addr2line(file: string, addresses: readonly string[]): Promise<Map<string, SymbolLocation[]>> {
+  const input = addresses.map((a) => `0x${normalAddress(a)}`).join('\n') + '\n';
+  const out = await run('addr2line', ['-a', '-f', '-i', '-e', file], input, true);
+  return parseAddr2line(out, addresses);
+}
+
+function run(tool: string, args: string[], input: string | null, explicit: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      tool,
+      args,
+      { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        reject(
+          new XenkeysError(
+            missing ? 'tool-missing' : 'bad-input',
+            missing ? `${tool} is not installed` : `${tool} failed: ${stderr.trim() || error.message}`,
+            {
+              hint: missing
+                ? 'Install binutils (apt-get install binutils) to resolve Xen addresses.'
+                : explicit
+                  ? 'Is it an ELF xen-syms file?'
+                  : undefined,
+              cause: error,
+            },
+          ),
+        );
+      },
+    );
+    if (input !== null) child.stdin?.end(input);
+  });
+}

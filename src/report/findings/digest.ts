@@ -1,0 +1,198 @@
+// What the findings need from the captures, kept small as each capture goes by: a 200 MB log streams
+// its captures out and forgets them, so the findings cannot read report.captures at the end. The first
+// and last `d` and `r` dumps, the last `q` and `w`, and the captures that were cut short. Plain data (it
+// crosses from the report worker thread back to the reader).
+
+import { placements, type StayedVcpu } from '../diff.js';
+import type { ParsedByKey, ReportCapture } from '../model.js';
+import { sectionsOf } from '../view-model.js';
+
+/** A dump's place: the capture's index, and `*` when it is a part of a `*` capture. */
+export interface DumpAt {
+  capture: number;
+  partOf: '*' | null;
+  start: number | null;
+  complete: boolean;
+}
+
+/** The key as evidence names it: `q`, or `* q` for the `q` part of a `*` capture. */
+export function partKey(at: Pick<DumpAt, 'partOf'>, key: string): string {
+  return at.partOf ? `${at.partOf} ${key}` : key;
+}
+
+export interface CpuDigest {
+  cpu: number;
+  rip: string | null;
+  symbol: string | null;
+  context: string | null;
+  /** The vCPU the CPU was running (guest state, or the hypervisor context's `(d0v1)`). */
+  vcpu: string | null;
+  trace: { address: string; symbol: string | null }[];
+  /** 1-based line of its `*** Dumping CPU…` header within the capture's text; null if not found. */
+  line: number | null;
+}
+
+export interface DDigest extends DumpAt {
+  cpus: CpuDigest[];
+  /** The last line of the capture (what the dump ended on), 1-based, and its text. */
+  lastLine: { line: number; text: string } | null;
+}
+
+export interface RDigest extends DumpAt {
+  now: number | null;
+  onlineCpus: number[] | null;
+  placements: StayedVcpu[];
+}
+
+export interface QDigest extends DumpAt {
+  domains: ParsedByKey['q']['domains'];
+}
+
+export interface WDigest extends DumpAt {
+  replayLines: number;
+  startsMidLine: boolean;
+  failure: string | null;
+  firstTimestamp: string | null;
+  /** 1-based line of the first replayed line within the capture. */
+  firstLine: { line: number; text: string } | null;
+}
+
+export interface CutCapture {
+  capture: number;
+  key: string;
+  found: ReportCapture['found'];
+  endReason: string | null;
+  lines: number;
+  lastLine: { line: number; text: string } | null;
+}
+
+export interface FindingsDigest {
+  captures: number;
+  keys: string[];
+  d: { first: DDigest | null; last: DDigest | null; count: number };
+  r: { first: RDigest | null; last: RDigest | null; count: number };
+  q: QDigest | null;
+  w: WDigest | null;
+  cut: CutCapture[];
+  cutCount: number;
+  /** Every Xen address the `d` dumps printed (RIPs and call traces), for symbolising; bounded. */
+  xenAddresses: string[];
+}
+
+/** Captures cut short beyond this many are counted, not listed. */
+const CUT_KEPT = 20;
+/** Frames kept per CPU: enough to see where it spins. */
+const FRAMES_KEPT = 24;
+
+export function emptyDigest(): FindingsDigest {
+  return {
+    captures: 0,
+    keys: [],
+    d: { first: null, last: null, count: 0 },
+    r: { first: null, last: null, count: 0 },
+    q: null,
+    w: null,
+    cut: [],
+    cutCount: 0,
+    xenAddresses: [],
+  };
+}
+
+/** Distinct addresses kept for symbolising: a Xen has a few thousand functions. */
+const ADDRESSES_KEPT = 8192;
+
+function noteAddresses(g: FindingsDigest, d: DDigest): void {
+  const seen = new Set(g.xenAddresses);
+  for (const c of d.cpus)
+    for (const f of [{ address: c.rip ?? '', symbol: c.symbol }, ...c.trace])
+      if (f.symbol !== null && f.address !== '' && !seen.has(f.address) && seen.size < ADDRESSES_KEPT) {
+        seen.add(f.address);
+        g.xenAddresses.push(f.address);
+      }
+}
+
+/** Feeds one capture (parsed, in report order) into the digest. */
+export function digestCapture(g: FindingsDigest, capture: ReportCapture, index: number): void {
+  g.captures = Math.max(g.captures, index + 1);
+  if (!g.keys.includes(capture.key)) g.keys.push(capture.key);
+  const cut = !capture.complete;
+  if (cut) {
+    g.cutCount++;
+    if (g.cut.length < CUT_KEPT)
+      g.cut.push({
+        capture: index,
+        key: capture.key,
+        found: capture.found,
+        endReason: capture.endReason,
+        lines: capture.lines,
+        lastLine: lastLine(capture.text),
+      });
+  }
+  let lines: string[] | null = null;
+  const textLines = (): string[] => (lines ??= capture.text.split('\n'));
+  for (const s of sectionsOf(capture, index)) {
+    if (s.parsed === null || (s.key === '*' && s.partOf === null)) continue;
+    const at: DumpAt = { capture: index, partOf: s.partOf, start: s.start, complete: capture.complete };
+    if (s.key === 'd') {
+      const d = dDigest(at, s.parsed as ParsedByKey['d'], textLines());
+      g.d.first ??= d;
+      g.d.last = d;
+      g.d.count++;
+      noteAddresses(g, d);
+    } else if (s.key === 'r') {
+      const r = s.parsed as ParsedByKey['r'];
+      const digest = { ...at, now: r.now, onlineCpus: r.onlineCpus, placements: [...placements(r).values()] };
+      g.r.first ??= digest;
+      g.r.last = digest;
+      g.r.count++;
+    } else if (s.key === 'q') g.q = { ...at, domains: (s.parsed as ParsedByKey['q']).domains };
+    else if (s.key === 'w') g.w = wDigest(at, s.parsed as ParsedByKey['w'], textLines());
+  }
+}
+
+function dDigest(at: DumpAt, d: ParsedByKey['d'], lines: string[]): DDigest {
+  // One pass for every CPU's first header line (a report of every prefix of a log runs this often).
+  const headers = new Map<number, number>();
+  lines.forEach((l, i) => {
+    if (!l.includes('*** Dumping CPU')) return;
+    const m = /\*\*\* Dumping CPU(\d+) (?:host|guest) state/.exec(l);
+    if (m && !headers.has(Number(m[1]))) headers.set(Number(m[1]), i);
+  });
+  const cpus = d.cpus.map((c): CpuDigest => {
+    const found = headers.get(c.cpu) ?? -1;
+    return {
+      cpu: c.cpu,
+      rip: c.rip,
+      symbol: c.symbol,
+      context: c.context,
+      vcpu: c.vcpu ?? c.host?.vcpu ?? null,
+      trace: c.callTrace.slice(0, FRAMES_KEPT).map((f) => ({ address: f.address, symbol: f.symbol })),
+      line: found < 0 ? null : found + 1,
+    };
+  });
+  return { ...at, cpus, lastLine: lastOf(lines) };
+}
+
+function wDigest(at: DumpAt, w: ParsedByKey['w'], lines: string[]): WDigest {
+  const header = lines.findIndex((l) => /'w' pressed -> /.test(l));
+  const first = header >= 0 && header + 1 < lines.length ? header + 1 : -1;
+  return {
+    ...at,
+    complete: w.complete,
+    replayLines: w.replayLines,
+    startsMidLine: w.startsMidLine,
+    failure: w.failure,
+    firstTimestamp: w.firstTimestamp,
+    firstLine: first < 0 ? null : { line: first + 1, text: lines[first] ?? '' },
+  };
+}
+
+function lastLine(text: string): { line: number; text: string } | null {
+  return lastOf(text.split('\n'));
+}
+
+function lastOf(lines: readonly string[]): { line: number; text: string } | null {
+  for (let i = lines.length - 1; i >= 0; i--)
+    if ((lines[i] ?? '').trim() !== '') return { line: i + 1, text: lines[i] ?? '' };
+  return null;
+}

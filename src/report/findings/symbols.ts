@@ -1,0 +1,59 @@
+// Reading binutils' answers, pure: `addr2line -a -f -i` output into a symbol map, and the GNU build id
+// out of `readelf -n`. The edge (cli/xen-syms.ts) runs the programs; this only reads their text.
+
+import type { SymbolLocation, SymbolMap } from './model.js';
+
+/**
+ * `addr2line -a -f -i -e xen-syms` output for `addresses`, in order: each address echoed (`0x…`), then
+ * one function/`file:line` pair per frame, innermost first (more than one when inlined). `??` is unknown.
+ */
+export function parseAddr2line(output: string, addresses: readonly string[]): Map<string, SymbolLocation[]> {
+  const wanted = new Set(addresses.map(normalAddress));
+  const out = new Map<string, SymbolLocation[]>();
+  let current: SymbolLocation[] | null = null;
+  let fn: string | null | undefined;
+  for (const raw of output.split('\n')) {
+    const line = raw.trimEnd();
+    const echoed = /^0x([0-9a-f]+)$/i.exec(line);
+    if (echoed && wanted.has(normalAddress(echoed[1] ?? '')) && fn === undefined) {
+      current = [];
+      out.set(normalAddress(echoed[1] ?? ''), current);
+      continue;
+    }
+    if (!current || line === '') continue;
+    if (fn === undefined) {
+      fn = line === '??' ? null : line;
+      continue;
+    }
+    const m = /^(.*?):(\d+|\?)(?: \(discriminator \d+\))?$/.exec(line);
+    const file = m && m[1] !== '??' ? (m[1] ?? null) : null;
+    const n = m && m[2] !== '?' ? Number(m[2]) : null;
+    if (fn !== null || file !== null) current.push({ function: fn, file, line: n === 0 ? null : n });
+    fn = undefined;
+  }
+  for (const [k, v] of out) if (v.length === 0) out.delete(k);
+  return out;
+}
+
+/** `ffff82d0402f9c06` however it was written (`0x`, upper case, leading zeros). */
+export function normalAddress(address: string): string {
+  return address
+    .toLowerCase()
+    .replace(/^0x/, '')
+    .replace(/^0+(?=[0-9a-f])/, '');
+}
+
+/** The map keyed the way findings name addresses (lower-case, no 0x, as printed). */
+export function symbolMap(resolved: Map<string, SymbolLocation[]>, addresses: readonly string[]): SymbolMap {
+  const out = new Map<string, SymbolLocation[]>();
+  for (const a of addresses) {
+    const r = resolved.get(normalAddress(a));
+    if (r) out.set(a, r);
+  }
+  return out;
+}
+
+/** The GNU build id `readelf -n` prints (`Build ID: 151b…`), lower-case; null if the file has none. */
+export function parseBuildId(readelfNotes: string): string | null {
+  return /Build ID:\s*([0-9a-f]+)/i.exec(readelfNotes)?.[1]?.toLowerCase() ?? null;
+}

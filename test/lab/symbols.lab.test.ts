@@ -1,0 +1,91 @@
+// `report --xen-syms` against the real thing: binutils' readelf and addr2line on the xen-syms of Debian's
+// xen-hypervisor-4.17-amd64-dbg (provision.sh extracts it), first on the recordings (made on this very
+// build: their `build-id:` is the file's), then on a live `d` from the lab's Xen, read from its serial log
+// since power-on (boot log with its build id included).
+
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/model.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { labXenSyms, startXenLab, type XenLab } from './xen-lab.js';
+
+const RECORDING = path.join(ROOT, 'recordings/xen-4.17-smp8-big-dump/session.cast');
+const LAB_BUILD_ID = '151b373fd64b321593bf987fd923cd10dabadac4';
+
+/** A PATH whose addr2line and readelf log each run to a file, then run the real ones. */
+function countingPath(): { env: NodeJS.ProcessEnv; runs: () => Promise<string[]> } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-path-'));
+  const log = path.join(dir, 'runs.log');
+  for (const tool of ['addr2line', 'readelf']) {
+    const shim = path.join(dir, tool);
+    writeFileSync(shim, `#!/bin/sh\necho ${tool} >> '${log}'\nexec /usr/bin/${tool} "$@"\n`);
+    chmodSync(shim, 0o700);
+  }
+  return {
+    env: { PATH: `${dir}:${process.env['PATH'] ?? ''}` },
+    runs: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+  };
+}
+
+/** Xen's own name for a frame (`arch/x86/domain.c#idle_loop+0xc1/0x130` → `idle_loop`). */
+const xenFunction = (symbol: string): string => symbol.replace(/^.*#/, '').replace(/\+.*$/, '');
+
+describe("report --xen-syms with the lab Xen's xen-syms", () => {
+  let syms: string;
+  beforeAll(async () => {
+    syms = await labXenSyms();
+  });
+
+  it('resolves every Xen address of a recording with ONE addr2line, after ONE build-id check', async () => {
+    const counting = countingPath();
+    const run = await runCli(['report', RECORDING, '--xen-syms', syms], { env: counting.env });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.platform.buildId).toBe(LAB_BUILD_ID);
+    expect(report.symbols).toMatchObject({ file: path.basename(syms), buildId: LAB_BUILD_ID });
+    expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
+    expect(report.symbols?.frames['ffff82d0402f9c06']).toBe('default_idle (arch/x86/domain.c)');
+    expect(report.symbols?.frames['ffff82d0402fa741']).toBe('idle_loop (arch/x86/domain.c)');
+    expect(await counting.runs()).toEqual(['readelf', 'addr2line']);
+  });
+
+  it('refuses a file that is not the Xen that printed the log, naming both build ids', async () => {
+    const run = await runCli(['report', RECORDING, '--findings', '--xen-syms', '/bin/ls']);
+    expect(run.code).toBe(14);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('/bin/ls is not the Xen that printed this log');
+    expect(run.stderr).toContain(`Xen printed build-id: ${LAB_BUILD_ID}`);
+    expect(run.stderr).toContain('-dbg package');
+  });
+});
+
+describe('a live `d` from the lab, symbolised', () => {
+  let lab: XenLab;
+  beforeAll(async () => {
+    lab = await startXenLab({ serial: 'tcp', smp: 2 });
+  });
+  afterAll(() => lab?.stop());
+
+  it('names every frame of the live dump the way Xen itself did, from the build Xen says it is', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'xk-lab-syms-'));
+    const capture = await runCli(['capture', '--tcp', `127.0.0.1:${lab.tcpPort}`, '--keys', 'd', '-o', out]);
+    expect(capture.code, capture.stderr).toBe(0);
+    await lab.waitForLog('*** Dumping CPU1 host state: ***');
+    // The serial log since power-on: the boot's `build-id:` line, then the `d` xenkeys pressed.
+    const run = await runCli(['report', lab.logPath, '--xen-syms', await labXenSyms()]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.platform.buildId).toBe(LAB_BUILD_ID);
+    const d = report.captures.find((c) => c.key === 'd');
+    const cpus = (d?.parsed as { cpus: { callTrace: { address: string; symbol: string | null }[] }[] }).cpus;
+    expect(cpus.map((c) => (c as unknown as { cpu: number }).cpu).sort()).toEqual([0, 1]);
+    const printed = cpus.flatMap((c) => c.callTrace).filter((f) => f.symbol !== null);
+    expect(printed.length).toBeGreaterThan(4);
+    const frames = report.symbols?.frames ?? {};
+    for (const f of printed)
+      expect(frames[f.address], f.symbol ?? '').toMatch(new RegExp(`^${xenFunction(f.symbol ?? '')}\\b`));
+  });
+});

@@ -1,0 +1,82 @@
+// Reading binutils' answers (pure): addr2line's batched output into a symbol map, readelf's build id,
+// and the findings' frames filled in from the map. The lab test (test/lab/symbols.lab.test.ts) runs the
+// real programs on the lab Xen's real xen-syms.
+
+import { describe, expect, it } from 'vitest';
+import { addressesOf, sourceText, withSymbols } from '../../src/report/findings/frames.js';
+import { finding } from '../../src/report/findings/model.js';
+import { parseAddr2line, parseBuildId, symbolMap } from '../../src/report/findings/symbols.js';
+
+describe('addr2line output', () => {
+  it("reads GNU addr2line 2.40's answer for the lab's xen-syms (symbols only: no line table)", () => {
+    // `addr2line -a -f -i -e xen-syms-4.17-amd64` (Debian's -dbg package), three addresses on stdin.
+    const out = [
+      '0xffff82d0402f9c06',
+      'default_idle',
+      'arch/x86/domain.c:?',
+      '0xffff82d0402fc5a4',
+      'context_switch',
+      '??:?',
+      '0x0000000000001234',
+      '??',
+      '??:0',
+      '',
+    ].join('\n');
+    const map = parseAddr2line(out, ['ffff82d0402f9c06', 'ffff82d0402fc5a4', '1234']);
+    expect(map.get('ffff82d0402f9c06')).toEqual([
+      { function: 'default_idle', file: 'arch/x86/domain.c', line: null },
+    ]);
+    expect(map.get('ffff82d0402fc5a4')).toEqual([{ function: 'context_switch', file: null, line: null }]);
+    expect(map.has('1234')).toBe(false);
+  });
+
+  it('keeps inlined frames innermost first, with line numbers and discriminators dropped', () => {
+    const out = [
+      '0xffff82d040238e10',
+      'spin_debug_check',
+      '/build/xen/common/spinlock.c:132 (discriminator 3)',
+      'check_lock',
+      '/build/xen/common/spinlock.c:150',
+      '',
+    ].join('\n');
+    const map = symbolMap(parseAddr2line(out, ['0xFFFF82D040238E10']), ['ffff82d040238e10']);
+    const locations = map.get('ffff82d040238e10') ?? [];
+    expect(sourceText(locations)).toBe(
+      'spin_debug_check (/build/xen/common/spinlock.c:132) ← check_lock (/build/xen/common/spinlock.c:150)',
+    );
+  });
+
+  it('reads the GNU build id from readelf -n', () => {
+    const notes = [
+      'Displaying notes found in: .note.gnu.build-id',
+      '  Owner                Data size 	Description',
+      '  GNU                  0x00000014	NT_GNU_BUILD_ID (unique build ID bitstring)',
+      '    Build ID: 151b373fd64b321593bf987fd923cd10dabadac4',
+    ].join('\n');
+    expect(parseBuildId(notes)).toBe('151b373fd64b321593bf987fd923cd10dabadac4');
+    expect(parseBuildId('Displaying notes found in: .note.ABI-tag')).toBeNull();
+  });
+});
+
+describe('frames filled from a symbol map', () => {
+  it('collects every Xen address once, RIP first, and fills in the sources of those resolved', () => {
+    const f = finding('same-rip', 'error', 'CPU 1 did not move', {
+      rip: { address: 'ffff82d0402f9c06', symbol: 'arch/x86/domain.c#default_idle+0xc6/0xf0', source: null },
+      trace: [
+        { address: 'ffff82d0402f9c06', symbol: 'arch/x86/domain.c#default_idle+0xc6/0xf0', source: null },
+        { address: 'ffff82d0402fc5a4', symbol: 'context_switch+0x1f4/0x910', source: null },
+        // A guest address (no %pS): not Xen's, never looked up.
+        { address: 'ffffffff810013aa', symbol: null, source: null },
+      ],
+    });
+    expect(addressesOf([f])).toEqual(['ffff82d0402f9c06', 'ffff82d0402fc5a4']);
+    const map = new Map([
+      ['ffff82d0402f9c06', [{ function: 'default_idle', file: 'arch/x86/domain.c', line: null }]],
+    ]);
+    const [out] = withSymbols([f], map);
+    expect(out?.rip?.source).toBe('default_idle (arch/x86/domain.c)');
+    expect(out?.trace.map((t) => t.source)).toEqual(['default_idle (arch/x86/domain.c)', null, null]);
+    // The input is left alone.
+    expect(f.rip?.source).toBeNull();
+  });
+});
