@@ -89,10 +89,10 @@ describe('session files', () => {
 
   it('folders are made 0700, parents included', () => {
     const nested = path.join(dir, 'a', 'b');
-    expect(makePrivateDir(nested)).toBe(true);
+    expect(makePrivateDir(nested)).toBe(path.join(dir, 'a')); // the topmost folder it made
     expect(mode(nested)).toBe(0o700);
     expect(mode(path.join(dir, 'a'))).toBe(0o700);
-    expect(makePrivateDir(nested)).toBe(false);
+    expect(makePrivateDir(nested)).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@
 // (Xen's events, parse/events.ts), and dom0's own kernel trouble from its Linux lines (dom0-virt.ts).
 
 import type { XenEvent } from '../../parse/events.js';
+import { isDom0KernelPanic } from '../dom0-event.js';
 import type { Report } from '../model.js';
 import { frame, frameText, spinningAt } from './frames.js';
 import { type Evidence, type Finding, finding } from './model.js';
@@ -18,6 +19,8 @@ export function crashFindings(report: Facts): Finding[] {
   let last: { finding: Finding; line: number } | null = null;
   for (const e of report.events) {
     if (!['panic', 'fatal-trap', 'assertion', 'watchdog', 'dom0-crash'].includes(e.type)) continue;
+    // dom0's own kernel panic is also an event: its finding comes from dom0's lines below.
+    if (isDom0KernelPanic(e)) continue;
     if (e.type === 'watchdog' && e.cpu === null && !/detects that CPU/.test(e.message)) {
       out.push(domainWatchdog(e));
       continue;
