@@ -33,13 +33,17 @@ export function labGuests(lab: XenLab, scenario: string, timeoutMs = 1_200_000):
   return atDom0(lab, `lab-guests ${scenario}`, new RegExp(`lab-guests: ${name} done`), timeoutMs);
 }
 
-/** Domain ids by name, as `xl domid` tells them. */
-export async function domainIds(lab: XenLab, names: string[]): Promise<Map<string, number>> {
+/** Domain ids by name, from one `xl list` (each xl call takes seconds on a busy lab). */
+export async function domainIds(lab: XenLab): Promise<Map<string, number>> {
   const nonce = Math.floor(Math.random() * 1e6);
-  const cmd = `for n in ${names.join(' ')}; do echo "domid-${nonce} $n=$(xl domid $n)"; done; echo "ids-${nonce}""-end"`;
-  const text = await atDom0(lab, cmd, new RegExp(`ids-${nonce}-end\\r`), 60_000);
+  const text = await atDom0(
+    lab,
+    `xl list; echo "ids-${nonce}""-end"`,
+    new RegExp(`ids-${nonce}-end\\r`),
+    300_000,
+  );
   const ids = new Map<string, number>();
-  for (const m of text.matchAll(new RegExp(`domid-${nonce} (\\w+)=(\\d+)`, 'g')))
-    ids.set(m[1]!, Number(m[2]));
+  // Name, ID, Mem, VCPUs, State, Time(s).
+  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+\d+\s+\d+\s+[-a-z]{6}\s/gm)) ids.set(m[1]!, Number(m[2]));
   return ids;
 }

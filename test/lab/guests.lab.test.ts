@@ -26,7 +26,8 @@ describe('capture on a real Xen host with guests', () => {
     lab = await startXenLab({ serial: 'tcp', guests: true, bootTimeoutMs: 900_000 });
     await labGuests(lab, 'eight');
     await labGuests(lab, 'spin');
-    ids = await domainIds(lab, ['g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8', 'spin']);
+    ids = await domainIds(lab);
+    ids.delete('Domain-0');
   }, 2_400_000);
   afterAll(() => lab?.stop());
 
