@@ -37,7 +37,7 @@ provision_guests() {
   local dom0_init=$here/initramfs/toolstack-init guest_init=$here/initramfs/guest-init
   local scenarios=$here/initramfs/lab-guests
   local src
-  src=$(printf '%s\n' "$debs" "$kernel_deb" "$(sha256sum "$dom0_init" "$guest_init" "$scenarios" /bin/busybox "$here/provision-guests.sh")" |
+  src=$(printf '%s\n' "$debs" "$kernel_deb" "$(sha256sum "$dom0_init" "$guest_init" "$scenarios" /bin/busybox "$here/provision-guests.sh" /lib64/ld-linux-x86-64.so.2 "$(gcc_s)")" |
     sha256sum | cut -d' ' -f1)
   guest_initrd=$cache/boot/initrd-guests.gz
   fresh "$guest_initrd" "$src" && return 0
