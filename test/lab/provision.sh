@@ -4,6 +4,8 @@
 #   test/lab/provision.sh            install what is missing (root needed only to install packages)
 #   test/lab/provision.sh --offline  no apt, no network: check the cache, rebuild a stale initramfs
 #   test/lab/provision.sh --refresh  also re-resolve and re-download the newest Xen/kernel packages
+#   test/lab/provision.sh --guests   with --offline: also check/build the guest lab (toolstack dom0);
+#                                    without --offline the guest lab is always provisioned
 #
 # Idempotent: with everything cached it only hashes two files. Boot files live outside git in
 # ${XENKEYS_LAB_CACHE:-$HOME/.cache/xenkeys-lab}. stdout carries only KEY=value lines (the paths),
@@ -14,11 +16,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${XENKEYS_LAB_CACHE:-$HOME/.cache/xenkeys-lab}
 offline=0
 refresh=0
+guests=0
 for arg in "$@"; do
   case $arg in
     --offline) offline=1 ;;
     --refresh) refresh=1 ;;
-    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+    --guests) guests=1 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
     *) echo "provision.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -70,13 +74,15 @@ ensure_lists() {
   apt-get "${apt_quiet[@]}" update >&2
 }
 
-download() { # package...
+download() { # folder package...
+  local dir=$1
+  shift
   ensure_lists
   local sandbox=()
   # As root, apt drops to user _apt, who cannot write into $HOME: skip the sandbox, not the download.
   as_root && sandbox=(-o APT::Sandbox::User=root)
   say "downloading $*"
-  (cd "$cache/debs" && apt-get "${apt_quiet[@]}" "${sandbox[@]}" download "$@" >&2)
+  (cd "$dir" && apt-get "${apt_quiet[@]}" "${sandbox[@]}" download "$@" >&2)
 }
 
 # The -amd64 flavour, not -cloud-amd64: the cloud kernel lacks the Xen PV console dom0 needs.
@@ -91,8 +97,8 @@ if ((refresh)) || [[ -z $xen_deb || -z $kernel_deb ]]; then
   ensure_lists
   kpkg=$(kernel_pkg)
   [[ -n $kpkg ]] || fail "could not resolve the kernel behind linux-image-amd64 (apt-cache depends)"
-  [[ -n $xen_deb && $refresh -eq 0 ]] || download "$xen_pkg"
-  [[ -n $kernel_deb && $refresh -eq 0 ]] || download "$kpkg"
+  [[ -n $xen_deb && $refresh -eq 0 ]] || download "$cache/debs" "$xen_pkg"
+  [[ -n $kernel_deb && $refresh -eq 0 ]] || download "$cache/debs" "$kpkg"
   xen_deb=$(newest "${xen_pkg}_*.deb")
   kernel_deb=$(newest "${kpkg}_*.deb")
   [[ -n $xen_deb && -n $kernel_deb ]] || fail "download left no .deb in $cache/debs"
@@ -167,10 +173,19 @@ if ! fresh "$initrd" "$initrd_src"; then
   trap - EXIT
 fi
 
+# The guest lab's dom0 initramfs (provision-guests.sh): always when online, on request offline.
+guest_initrd=
+if ((guests || !offline)); then
+  # shellcheck source=test/lab/provision-guests.sh
+  . "$here/provision-guests.sh"
+  provision_guests
+fi
+
 echo "XENKEYS_LAB_XEN=$xen"
 echo "XENKEYS_LAB_KERNEL=$kernel"
 echo "XENKEYS_LAB_INITRD=$initrd"
 echo "XENKEYS_LAB_XEN_SYMS=$syms"
 echo "XENKEYS_LAB_XEN_DEB=$xen_deb"
 echo "XENKEYS_LAB_KERNEL_DEB=$kernel_deb"
+[[ -z $guest_initrd ]] || echo "XENKEYS_LAB_GUEST_INITRD=$guest_initrd"
 echo "XENKEYS_LAB_QEMU=$(command -v qemu-system-x86_64)"

@@ -15,7 +15,7 @@ export interface XenLabOptions {
   serial: 'tcp' | 'pty';
   /** Host CPUs; Xen's console ring grows with them (lab-facts.md). Default 2. */
   smp?: number;
-  /** Guest RAM in MiB; dom0 gets 768 MiB of it. Default 1536. */
+  /** Guest RAM in MiB; dom0 gets 768 MiB of it (512 with `guests`). Default 1536 (2048 with `guests`). */
   memoryMiB?: number;
   /** Appended to Xen's command line (later options win), e.g. ['conswitch=x', 'conring_size=16k']. */
   xenArgs?: string[];
@@ -25,6 +25,12 @@ export interface XenLabOptions {
   qemuArgs?: string[];
   /** Boot to the dom0 prompt; 20–30 s idle here, up to ~160 s on busy cores. Default 300 s. */
   bootTimeoutMs?: number;
+  /**
+   * The guest lab: dom0 runs Debian's Xen toolstack (xl, xenstored, xenconsoled) and can start
+   * guests with `lab-guests` (initramfs/lab-guests). Slower to boot; memory defaults to 2048 MiB,
+   * dom0 gets 512 MiB of it, and the rest is for guests (96 MiB each).
+   */
+  guests?: boolean;
 }
 
 export interface XenLab {
@@ -90,17 +96,22 @@ interface BootFiles {
   xenSyms: string;
 }
 
-/** Runs provision.sh --offline: checks the cache, rebuilds a stale initramfs, never installs. */
-function bootFiles(): Promise<BootFiles> {
+/**
+ * Runs provision.sh --offline: checks the cache, rebuilds a stale initramfs, never installs. With
+ * `guests`, dom0's initramfs is the toolstack one.
+ */
+function bootFiles(guests: boolean): Promise<BootFiles> {
   return new Promise((resolve, reject) => {
-    execFile('bash', [provisionScript, '--offline'], (error, stdout, stderr) => {
+    const flags = guests ? ['--offline', '--guests'] : ['--offline'];
+    execFile('bash', [provisionScript, ...flags], (error, stdout, stderr) => {
       const vars = new Map(
         stdout
           .split('\n')
           .filter((line) => line.includes('='))
           .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
       );
-      const [xen, kernel, initrd, qemu, xenSyms] = ['XEN', 'KERNEL', 'INITRD', 'QEMU', 'XEN_SYMS'].map((k) =>
+      const initrdKey = guests ? 'GUEST_INITRD' : 'INITRD';
+      const [xen, kernel, initrd, qemu, xenSyms] = ['XEN', 'KERNEL', initrdKey, 'QEMU', 'XEN_SYMS'].map((k) =>
         vars.get(`XENKEYS_LAB_${k}`),
       );
       if (error || !xen || !kernel || !initrd || !qemu || !xenSyms) {
@@ -121,7 +132,7 @@ function bootFiles(): Promise<BootFiles> {
 
 /** The lab Xen's xen-syms (provisioned from the -dbg package): symbols for its call traces. */
 export async function labXenSyms(): Promise<string> {
-  return (await bootFiles()).xenSyms;
+  return (await bootFiles(false)).xenSyms;
 }
 
 function freePort(): Promise<number> {
@@ -150,7 +161,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 export async function startXenLab(options: XenLabOptions): Promise<XenLab> {
-  const files = await bootFiles();
+  const files = await bootFiles(options.guests ?? false);
   for (const path of [files.kernel, files.initrd]) {
     // A multiboot module's path ends at the first space (the rest is its command line).
     if (/\s/.test(path)) throw new Error(`Boot file path has whitespace, which QEMU cannot pass: ${path}`);
@@ -167,7 +178,9 @@ export async function startXenLab(options: XenLabOptions): Promise<XenLab> {
 }
 
 async function boot(files: BootFiles, options: XenLabOptions, logPath: string): Promise<XenLab> {
-  const { serial, smp = 2, memoryMiB = 1536, bootTimeoutMs = 300_000 } = options;
+  const { serial, smp = 2, bootTimeoutMs = 300_000 } = options;
+  const memoryMiB = options.memoryMiB ?? (options.guests ? 2048 : 1536);
+  const dom0Mem = options.guests ? '512M' : '768M';
   writeFileSync(logPath, ''); // exists before QEMU opens it, so the watch can start now
   const tcpPort = serial === 'tcp' ? await freePort() : undefined;
   const logOpt = `logfile=${escapeCommas(logPath)}`;
@@ -175,7 +188,7 @@ async function boot(files: BootFiles, options: XenLabOptions, logPath: string): 
     tcpPort === undefined
       ? `pty,id=ser0,${logOpt}`
       : `socket,id=ser0,host=127.0.0.1,port=${tcpPort},server=on,wait=off,${logOpt}`;
-  const xenCmd = [...BASE_XEN_ARGS, 'dom0_mem=768M', ...(options.xenArgs ?? [])].join(' ');
+  const xenCmd = [...BASE_XEN_ARGS, `dom0_mem=${dom0Mem}`, ...(options.xenArgs ?? [])].join(' ');
   const dom0Cmd = [...BASE_DOM0_ARGS, ...(options.dom0Args ?? [])].join(' ');
   // prettier-ignore
   const args = [

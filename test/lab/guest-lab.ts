@@ -1,0 +1,49 @@
+// Driving the guest lab's dom0 (startXenLab({ guests: true })) from a test: type a command at its
+// shell on the serial line and wait for the line that says it finished, as QEMU's log records it.
+
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import type { XenLab } from './xen-lab.js';
+
+/**
+ * Types `command` at dom0's prompt (serial: 'tcp' only) and resolves with what the log shows from
+ * the typing up to `done`. A scenario of initramfs/lab-guests ends with "lab-guests: NAME done" or
+ * "... FAILED: why"; the failure rejects at once with its reason instead of running into the timeout.
+ */
+export async function atDom0(lab: XenLab, command: string, done: RegExp, timeoutMs: number): Promise<string> {
+  if (lab.tcpPort === undefined) throw new Error('atDom0 needs a lab with serial: tcp');
+  const socket = connect(lab.tcpPort, '127.0.0.1');
+  try {
+    await once(socket, 'connect');
+    const from = lab.log().length;
+    socket.write(`${command}\r`);
+    const end = new RegExp(`${done.source}|lab-guests: .* FAILED: .*`);
+    const seen = await lab.waitForLog(end, { from, timeoutMs });
+    const text = lab.log().subarray(from, seen.end).toString('latin1');
+    if (/FAILED/.test(seen.text)) throw new Error(`dom0: ${seen.text.trim()} (after \`${command}\`)`);
+    return text;
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Runs an initramfs/lab-guests scenario to its "done" line. */
+export function labGuests(lab: XenLab, scenario: string, timeoutMs = 1_200_000): Promise<string> {
+  const name = scenario.split(' ')[0] ?? scenario;
+  return atDom0(lab, `lab-guests ${scenario}`, new RegExp(`lab-guests: ${name} done`), timeoutMs);
+}
+
+/** Domain ids by name, from one `xl list` (each xl call takes seconds on a busy lab). */
+export async function domainIds(lab: XenLab): Promise<Map<string, number>> {
+  const nonce = Math.floor(Math.random() * 1e6);
+  const text = await atDom0(
+    lab,
+    `xl list; echo "ids-${nonce}""-end"`,
+    new RegExp(`ids-${nonce}-end\\r`),
+    300_000,
+  );
+  const ids = new Map<string, number>();
+  // Name, ID, Mem, VCPUs, State, Time(s).
+  for (const m of text.matchAll(/^(\S+)\s+(\d+)\s+\d+\s+\d+\s+[-a-z]{6}\s/gm)) ids.set(m[1]!, Number(m[2]));
+  return ids;
+}
