@@ -6,7 +6,8 @@ import { XenkeysError } from '../core/errors.js';
 import { parseHandlers } from '../parse/handlers.js';
 import { waitForQuiet, type QuietResult } from './quiet.js';
 import { switchTo, type SwitchOptions } from './switcher.js';
-import { LOSS_CODES, type XenConsole } from './xen-console.js';
+import { LOSS_CODES } from './lost.js';
+import type { XenConsole } from './xen-console.js';
 
 /** `dropped`: the line went down during the key and came back (the key is pressed again once). */
 export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost' | 'dropped';

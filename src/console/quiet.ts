@@ -2,7 +2,8 @@
 // a single pending key, so the next key must wait until this one's output has gone quiet.
 
 import type { TimerHandle } from '../core/clock.js';
-import { lostError, type XenConsole } from './xen-console.js';
+import { lostError } from './lost.js';
+import type { XenConsole } from './xen-console.js';
 
 export interface QuietOptions {
   /** Output is complete after this long without a byte. */

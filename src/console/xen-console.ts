@@ -5,6 +5,7 @@
 import type { Clock } from '../core/clock.js';
 import { DisposableStore, Emitter, firstOf, type Disposable } from '../core/emitter.js';
 import { XenkeysError, type ErrorCode } from '../core/errors.js';
+import { lostError } from './lost.js';
 import type { SessionEvent } from '../core/session-event.js';
 import type { CloseReason, Transport } from '../transports/transport.js';
 import { formatMarker, type Marker } from '../record/markers.js';
@@ -291,12 +292,3 @@ export class XenConsole implements Disposable {
     this.stateEmitter.fire(next);
   }
 }
-
-/** The connection ended under a wait: keep its cause's code (a dead BMC is not just "lost"). */
-export function lostError(reason: CloseReason, what: string): XenkeysError {
-  const code = reason.kind === 'error' && reason.code ? reason.code : 'transport-lost';
-  return new XenkeysError(code, `connection closed while waiting for ${what}: ${reason.message}`);
-}
-
-/** Error codes that mean the line is gone (as opposed to a refusal or a usage error). */
-export const LOSS_CODES: ReadonlySet<string> = new Set(['transport-lost', 'bmc-unresponsive']);

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { errorMessage, isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
+import { errorMessage, XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { isoWithZone } from '../../core/iso-time.js';
 import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
 import { inputAsFound, restoreInput, switchTo } from '../../console/switcher.js';
@@ -20,15 +20,10 @@ import { capturesDocument } from '../captures-file.js';
 import { captureExitCode, EXIT } from '../exit-codes.js';
 import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
 import { createProgress, type Progress } from '../progress.js';
-import { numbered } from '../out-dir.js';
 import { describeWriteError, openOutput, openSessionOutput } from '../session-files.js';
+import { writeCaptureResults } from '../capture-results.js';
 import { isAbort, trapSignals } from '../signals.js';
-import { writeCaptureReport } from '../capture-report.js';
-import { printCaptureSummary } from '../summary.js';
-import { captureJson } from '../capture-json.js';
-import { discardUnusedSession } from '../unused-session.js';
 import { VERSION } from '../version.js';
-import { writeJson } from '../write-json.js';
 import {
   addCaptureFlags,
   captureOptionsFrom,
@@ -269,45 +264,18 @@ export async function runCapture(
     warnings,
     captures,
   });
-  const capturesPath = path.join(outDir, `${numbered('captures', out.index)}.json`);
-  // Nothing was received when the connect failed: keep no empty session folder behind.
-  const written: string[] = [];
-  let capturesWritten = false;
-  if (!connected) {
-    await discardUnusedSession([files.castPath, files.rawPath], outDir, out.createdTop);
-  } else {
-    written.push(path.basename(files.castPath), path.basename(files.rawPath));
-    capturesWritten = await writeJson(capturesPath, document).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        // A refusal (a planted link, a file in the way) says what it is itself.
-        progress.fail(
-          isXenkeysError(error)
-            ? error.message
-            : `could not write ${describeWriteError(error, path.basename(capturesPath))}`,
-        );
-        return false;
-      },
-    );
-    if (capturesWritten) written.push(path.basename(capturesPath));
-    if (options.report && capturesWritten) {
-      const stem = path.join(outDir, numbered('report', out.index));
-      const problem = await writeCaptureReport(
-        stem,
-        files.rawPath,
-        captures,
-        transport.description,
-        document.startedAt,
-      );
-      if (problem) progress.warn(`${path.basename(stem)}.* not written: ${problem}`);
-      else written.push(`${path.basename(stem)}.json`, `${path.basename(stem)}.md`);
-    }
-  }
-  if (options.json) {
-    stdout.write(`${JSON.stringify(captureJson(document, connected ? outDir : null, written))}\n`);
-  } else if (connected) {
-    printCaptureSummary(stdout, captures, { outDir, files: written });
-  }
+  const capturesWritten = await writeCaptureResults({
+    document,
+    captures,
+    out,
+    files,
+    connected,
+    report: options.report,
+    json: Boolean(options.json),
+    name: transport.description,
+    progress,
+    stdout,
+  });
   console.dispose();
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
   return {

@@ -1,0 +1,67 @@
+// After a capture: captures.json, the report beside it, and what stdout says (a summary, or one JSON
+// object with --json). A capture whose connect failed received nothing, so it leaves no folder behind.
+
+import path from 'node:path';
+import { isXenkeysError } from '../core/errors.js';
+import type { KeyCapture } from '../console/key-runner.js';
+import { captureJson } from './capture-json.js';
+import { writeCaptureReport } from './capture-report.js';
+import type { CapturesDocument } from './captures-file.js';
+import { numbered, type OutDir } from './out-dir.js';
+import type { Progress } from './progress.js';
+import { describeWriteError, type SessionFiles } from './session-files.js';
+import { printCaptureSummary } from './summary.js';
+import { discardUnusedSession } from './unused-session.js';
+import { writeJson } from './write-json.js';
+
+export interface CaptureResultsInput {
+  document: CapturesDocument;
+  captures: readonly KeyCapture[];
+  out: OutDir;
+  files: SessionFiles;
+  connected: boolean;
+  report: boolean;
+  json: boolean;
+  /** The console's description, the report's title. */
+  name: string;
+  progress: Progress;
+  stdout: NodeJS.WritableStream;
+}
+
+/** Writes what the session produced; resolves whether captures.json could be written. */
+export async function writeCaptureResults(r: CaptureResultsInput): Promise<boolean> {
+  const { out, files, progress } = r;
+  const capturesPath = path.join(out.dir, `${numbered('captures', out.index)}.json`);
+  const written: string[] = [];
+  let capturesWritten = false;
+  if (!r.connected) {
+    await discardUnusedSession([files.castPath, files.rawPath], out.dir, out.createdTop);
+  } else {
+    written.push(path.basename(files.castPath), path.basename(files.rawPath));
+    capturesWritten = await writeJson(capturesPath, r.document).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        // A refusal (a planted link, a file in the way) says what it is itself.
+        progress.fail(
+          isXenkeysError(error)
+            ? error.message
+            : `could not write ${describeWriteError(error, path.basename(capturesPath))}`,
+        );
+        return false;
+      },
+    );
+    if (capturesWritten) written.push(path.basename(capturesPath));
+    if (r.report && capturesWritten) {
+      const stem = path.join(out.dir, numbered('report', out.index));
+      const problem = await writeCaptureReport(stem, files.rawPath, r.captures, r.name, r.document.startedAt);
+      if (problem) progress.warn(`${path.basename(stem)}.* not written: ${problem}`);
+      else written.push(`${path.basename(stem)}.json`, `${path.basename(stem)}.md`);
+    }
+  }
+  if (r.json) {
+    r.stdout.write(`${JSON.stringify(captureJson(r.document, r.connected ? out.dir : null, written))}\n`);
+  } else if (r.connected) {
+    printCaptureSummary(r.stdout, r.captures, { outDir: out.dir, files: written });
+  }
+  return capturesWritten;
+}
