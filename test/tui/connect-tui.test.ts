@@ -157,7 +157,10 @@ describe('xenkeys connect --tcp', () => {
     await d.waitForStatus(/input: XEN/);
     server.socket!.destroy();
     await d.waitForStatus(/reconnecting… \(attempt 1\)/);
+    // The loss and the return show in the console pane too, where the eye is.
+    await d.waitForScreen(/xenkeys: connection lost: /);
     await d.waitForStatus(/input: \? (?!.*reconnecting)/);
+    await d.waitForScreen(/xenkeys: reconnected: input is \? until Xen answers a switch/);
     d.press(`${PREFIX}b`);
     await d.waitForScreen(/Xen ignores BREAK on its UART[\s\S]*has no BREAK/);
     d.press('x');
