@@ -1,12 +1,13 @@
 // Runs every benchmark and prints its figures side by side with its baseline (see the README's
 // "Performance" section for the numbers on the reference machine). Nothing is asserted.
 
+import { benchCaptureBigKey } from './capture-big-key.mjs';
 import { benchCaptureTcp } from './capture-tcp.mjs';
 import { benchReport } from './report.mjs';
 import { benchTuiBurst, benchTuiLatency } from './tui.mjs';
 import { table } from './lib.mjs';
 
-const benches = [benchCaptureTcp, benchTuiBurst, benchTuiLatency, benchReport];
+const benches = [benchCaptureTcp, benchCaptureBigKey, benchTuiBurst, benchTuiLatency, benchReport];
 for (const bench of benches) {
   const { title, rows } = await bench();
   console.log(`\n## ${title}\n\n${table(rows)}\n`);
