@@ -183,13 +183,15 @@ function unansweredError(console: XenConsole, want: KnownTarget): XenkeysError {
   const back = console.input.found === 'unknown' ? 'dom0' : console.input.found;
   const fix = `When the console answers, run \`xenkeys switch --to ${back} …\` with the same connection flags to put input back.`;
   if (console.bytesReceived === 0) {
+    // A quiet console with the wrong switch letter looks the same as one held by another client.
     return new XenkeysError(
       'switch-not-confirmed',
-      'the console never answered: not one byte arrived since connecting',
+      'Xen did not confirm the input switch: the console never answered (not one byte arrived since connecting)',
       {
         hint:
-          'Another client may hold the console (QEMU and ser2net serve one at a time). The switch bytes xenkeys sent may ' +
-          `still be queued and reach Xen later; no second switch was sent. ${fix}`,
+          'Another client may hold the console (QEMU and ser2net serve one at a time): the switch bytes may still ' +
+          "be queued and reach Xen later. Or the switch letter (--conswitch) does not match Xen's conswitch=. " +
+          `No second switch was sent. ${fix}`,
       },
     );
   }

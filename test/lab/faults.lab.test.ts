@@ -128,7 +128,7 @@ describe('exit paths on real Xen', () => {
     ]);
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/the console never answered/);
-    expect(run.stderr).toMatch(/still be queued.*no second switch/s);
+    expect(run.stderr).toMatch(/still be queued.*no second switch/is);
     expect(run.stderr).toMatch(/xenkeys switch --to dom0/);
     expect(run.stderr.match(/Ctrl-A three times/g) ?? []).toEqual([]);
     expect(readOut(out).captures.input.restored).toBe(false);
