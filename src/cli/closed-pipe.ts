@@ -37,7 +37,13 @@ export async function writeOrStop(
 ): Promise<boolean> {
   if (readerGone(stream)) return false;
   if (stream.write(chunk)) return !readerGone(stream);
-  await new Promise<void>((resolve) => {
+  await drained(stream);
+  return !readerGone(stream);
+}
+
+/** Resolves when the stream can take more, or is gone (closed, failed). */
+export function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
     const done = (): void => {
       stream.off('drain', done);
       stream.off('close', done);
@@ -48,5 +54,4 @@ export async function writeOrStop(
     stream.on('close', done);
     stream.on('error', done);
   });
-  return !readerGone(stream);
 }

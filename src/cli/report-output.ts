@@ -5,6 +5,7 @@
 
 import { closeSync, constants, lstatSync, openSync, type Stats } from 'node:fs';
 import { createTempBeside, publish, removeQuietly, writeAllSync } from '../record/safe-files.js';
+import { drained } from './closed-pipe.js';
 
 /** `replace`: a file the user named (`-o FILE`) is replaced; files of a session are only ever new. */
 export interface FileOutputOptions {
@@ -47,20 +48,6 @@ async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<strin
     if (!stream.write(chunk)) await drained(stream);
   }
   if (failure) throw failure;
-}
-
-function drained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      stream.off('error', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-    stream.on('error', done);
-  });
 }
 
 /** Output written piece by piece while the input is still read: queue with `write`, drain with `flush`. */
