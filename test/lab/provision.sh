@@ -112,7 +112,7 @@ xen_version=${xen_version%_*.deb}
 dbg_deb=${dbg_pkg}_${xen_version}_amd64.deb
 if [[ ! -s $cache/debs/$dbg_deb ]]; then
   ((offline)) && fail "$dbg_deb not downloaded into $cache/debs. Run test/lab/provision.sh."
-  download "${dbg_pkg}=${xen_version}"
+  download "$cache/debs" "${dbg_pkg}=${xen_version}"
   [[ -s $cache/debs/$dbg_deb ]] || fail "download left no $dbg_deb in $cache/debs"
   find "$cache/debs" -maxdepth 1 -name "${dbg_pkg}_*.deb" ! -name "$dbg_deb" -delete
 fi
