@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { need, table, timed } from './lib.mjs';
+import { need, table, timed, socatToFile, xenkeysCapture } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sizeMB = Number(process.env.XENKEYS_BENCH_KEY_MB ?? 256);
@@ -66,13 +66,8 @@ export async function benchCaptureBigKey() {
     const file = tool === 'socat' ? path.join(dir, 'stream.raw') : path.join(out, 'session.raw');
     const argv =
       tool === 'socat'
-        ? ['socat', '-u', `TCP:127.0.0.1:${server.port}`, `OPEN:${file},creat,trunc`]
-        : [
-            process.execPath,
-            path.join(root, 'bin/xenkeys'),
-            'capture',
-            '--tcp',
-            `127.0.0.1:${server.port}`,
+        ? socatToFile(server.port, file)
+        : xenkeysCapture(root, server.port, [
             '--keys',
             'd',
             '--no-discover',
@@ -81,7 +76,7 @@ export async function benchCaptureBigKey() {
             '--no-progress',
             '-o',
             out,
-          ];
+          ]);
     const r = await timed(argv);
     server.close();
     const got = statSync(file, { throwIfNoEntry: false })?.size ?? 0;

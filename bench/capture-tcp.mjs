@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fileSha, need, payloadServer, sha256, table, timed } from './lib.mjs';
+import { fileSha, need, payloadServer, sha256, table, timed, socatToFile, xenkeysCapture } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sizeMB = Number(process.env.XENKEYS_BENCH_MB ?? 32);
@@ -26,13 +26,8 @@ export async function benchCaptureTcp() {
       const file = path.join(dir, tool === 'socat' ? 'stream.raw' : 'session.raw');
       const argv =
         tool === 'socat'
-          ? ['socat', '-u', `TCP:127.0.0.1:${server.port}`, `OPEN:${file},creat,trunc`]
-          : [
-              process.execPath,
-              path.join(root, 'bin/xenkeys'),
-              'capture',
-              '--tcp',
-              `127.0.0.1:${server.port}`,
+          ? socatToFile(server.port, file)
+          : xenkeysCapture(root, server.port, [
               '--keys',
               'none',
               '--until',
@@ -45,7 +40,7 @@ export async function benchCaptureTcp() {
               // 'xenkeys' is the capture pipeline; 'xenkeys+report' also builds report.json and
               // report.md at the end, as capture does by default.
               ...(tool === 'xenkeys' ? ['--no-report'] : []),
-            ];
+            ]);
       const r = await timed(argv);
       server.close();
       const got = statSync(file, { throwIfNoEntry: false })?.size ?? 0;

@@ -64,3 +64,21 @@ export function table(rows) {
     ...rows.map((r) => line(cols.map((c) => r[c]))),
   ].join('\n');
 }
+
+/** The baseline's command line: socat copying a loopback TCP stream to a file. */
+export const socatToFile = (port, file) => [
+  'socat',
+  '-u',
+  `TCP:127.0.0.1:${port}`,
+  `OPEN:${file},creat,trunc`,
+];
+
+/** `xenkeys capture` against a loopback TCP console, the bench's own build. */
+export const xenkeysCapture = (root, port, args) => [
+  process.execPath,
+  `${root}/bin/xenkeys`,
+  'capture',
+  '--tcp',
+  `127.0.0.1:${port}`,
+  ...args,
+];

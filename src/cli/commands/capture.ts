@@ -4,7 +4,8 @@
 
 import path from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { errorMessage, XenkeysError, type ErrorCode } from '../../core/errors.js';
+import { errorMessage, isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
+import { LOSS_CODES } from '../../console/lost.js';
 import { isoWithZone } from '../../core/iso-time.js';
 import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
 import { inputAsFound, restoreInput, switchTo } from '../../console/switcher.js';
@@ -161,6 +162,7 @@ export async function runCapture(
 
   const captures: KeyCapture[] = [];
   let loss: ErrorCode | null = null;
+  let endedAfterUntil = false;
   transport.onClose((reason) => {
     if (reason.kind !== 'local')
       loss = reason.kind === 'error' && reason.code ? reason.code : 'transport-lost';
@@ -191,9 +193,15 @@ export async function runCapture(
     }
     if (options.until) {
       await waitLine(options.until);
-      // The match is often the first line of a panic: let the whole trace arrive before pressing keys.
+      // The match is often a panic's first line: let the whole trace arrive before pressing keys.
       progress.step('waiting for the output to go quiet');
-      await waitForQuiet(console, { ...options.timing, firstOutputMs: options.timing.quietMs, signal });
+      await waitForQuiet(console, { ...options.timing, firstOutputMs: options.timing.quietMs, signal }).catch(
+        (error: unknown) => {
+          if (!(isXenkeysError(error) && LOSS_CODES.has(error.code))) throw error;
+          // The line ending here is quiet too; with nothing left to press, the output just ended.
+          if (keys.length === 0 && options.keys !== 'all-safe') endedAfterUntil = true;
+        },
+      );
     }
 
     // 4-6. Learn the host's keys, judge danger by its own descriptions, press the keys one by one.
@@ -236,9 +244,14 @@ export async function runCapture(
     progress.stop();
   }
 
-  // 8. Results: captures.json, a summary on stdout, and an exit code that says what happened.
-  const interrupted = signals?.received ?? null;
-  const exitCode = captureExitCode({ failure, restored, interrupted, captures, loss });
+  const interrupted = signals?.received ?? null; // 8. Results: captures.json, summary, exit code.
+  const exitCode = captureExitCode({
+    failure,
+    restored,
+    interrupted,
+    captures,
+    loss: endedAfterUntil ? null : loss,
+  });
   // The unanswered-switch error says what to do itself; anything else gets the way back here.
   if (!restored && console.input.unanswered === 0) {
     progress.fail(
