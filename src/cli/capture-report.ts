@@ -1,39 +1,55 @@
-// After a capture: DIR/report.json and DIR/report.md (report-N.* in a reused folder) from the session just recorded — its raw log
-// streamed beside the captures already in memory (cut exactly as the key runner cut them), so even a
-// long session is never held whole. A failure here never fails the capture: the caller warns and
-// carries on.
+// The report beside a capture — DIR/report.json and DIR/report.md (report-N.* in a reused folder) —
+// built while the session runs: the console's own fold (pipeline/session-fold.ts) hands each plain
+// line and each key's capture to a ReportBuilder as it is cut, so when the last key ends only the
+// rendering is left, and session.raw is never read back. A failure here never fails the capture: the
+// caller warns and carries on.
 
-import { createReadStream } from 'node:fs';
-import { LineSplitter } from '../console/line-splitter.js';
-import type { KeyCapture } from '../console/key-runner.js';
-import { RawWithCaptures, ReportBuilder } from '../report/build.js';
+import type { XenConsole } from '../console/xen-console.js';
+import { ReportBuilder } from '../report/build.js';
+import { builderCutSink } from '../report/fold-feed.js';
+import type { ReportCapture } from '../report/model.js';
 import { renderJsonChunks } from '../report/render-json.js';
 import { renderMarkdownChunks } from '../report/render-markdown.js';
 import { writeChunksAtomically } from './report-output.js';
 
+export interface CaptureReport {
+  readonly builder: ReportBuilder;
+  /** The session is over: cut what is left (an unfinished line, a key still open). */
+  end(): void;
+}
+
+/**
+ * Start the report of `console`'s session. `onParsed` hears each key's parsed capture as soon as the
+ * key ends (the TUI's side panel can show it).
+ */
+export function startCaptureReport(
+  console: XenConsole,
+  onParsed?: (capture: ReportCapture) => void,
+): CaptureReport {
+  const builder = new ReportBuilder({ kind: 'live', name: null }, onParsed ? { onParsed } : {});
+  const sub = console.onCut(builderCutSink(builder, { times: false }));
+  return {
+    builder,
+    end() {
+      console.finish();
+      sub.dispose();
+    },
+  };
+}
+
 /** Writes `${stem}.json` and `${stem}.md` (new files: an existing one is refused, not replaced). */
 export async function writeCaptureReport(
   stem: string,
-  rawPath: string,
-  captures: readonly KeyCapture[],
+  report: CaptureReport,
   name: string | null,
   startedAt?: string,
 ): Promise<string | null> {
   try {
-    const builder = new ReportBuilder({ kind: 'live', name, ...(startedAt ? { startedAt } : {}) });
-    const feed = new RawWithCaptures(builder, captures);
-    const splitter = new LineSplitter();
-    let offset = 0;
-    for await (const chunk of createReadStream(rawPath) as AsyncIterable<Buffer>) {
-      for (const line of splitter.push(chunk, 0, offset)) feed.line(line.text, line.offset, line.length);
-      offset += chunk.length;
-    }
-    const tail = splitter.flush(0);
-    if (tail) feed.line(tail.text, tail.offset, tail.length);
-    feed.end();
-    const report = builder.finish();
-    await writeChunksAtomically(`${stem}.json`, renderJsonChunks(report), { replace: false });
-    await writeChunksAtomically(`${stem}.md`, renderMarkdownChunks(report), { replace: false });
+    report.end();
+    report.builder.source = { kind: 'live', name, ...(startedAt ? { startedAt } : {}) };
+    const built = report.builder.finish();
+    await writeChunksAtomically(`${stem}.json`, renderJsonChunks(built), { replace: false });
+    await writeChunksAtomically(`${stem}.md`, renderMarkdownChunks(built), { replace: false });
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isXenkeysError } from '../core/errors.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import { captureJson } from './capture-json.js';
-import { writeCaptureReport } from './capture-report.js';
+import { writeCaptureReport, type CaptureReport } from './capture-report.js';
 import type { CapturesDocument } from './captures-file.js';
 import { numbered, type OutDir } from './out-dir.js';
 import type { Progress } from './progress.js';
@@ -20,7 +20,8 @@ export interface CaptureResultsInput {
   out: OutDir;
   files: SessionFiles;
   connected: boolean;
-  report: boolean;
+  /** The report built as the session ran; null with --no-report. */
+  report: CaptureReport | null;
   json: boolean;
   /** The console's description, the report's title. */
   name: string;
@@ -53,7 +54,7 @@ export async function writeCaptureResults(r: CaptureResultsInput): Promise<boole
     if (capturesWritten) written.push(path.basename(capturesPath));
     if (r.report && capturesWritten) {
       const stem = path.join(out.dir, numbered('report', out.index));
-      const problem = await writeCaptureReport(stem, files.rawPath, r.captures, r.name, r.document.startedAt);
+      const problem = await writeCaptureReport(stem, r.report, r.name, r.document.startedAt);
       if (problem) progress.warn(`${path.basename(stem)}.* not written: ${problem}`);
       else written.push(`${path.basename(stem)}.json`, `${path.basename(stem)}.md`);
     }

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../core/clock.js';
-import { capturesFromEvents } from '../console/captures-from-events.js';
+import { capturesFromEvents } from '../pipeline/session-fold.js';
 import { readRecording } from '../record/session-reader.js';
 import { simScriptFromSession } from '../sim/script-from-recording.js';
 import { SimulatedXenTransport } from '../transports/simulated.js';

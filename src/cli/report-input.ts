@@ -1,7 +1,7 @@
 // Reads report inputs — xenkeys/asciinema casts, raw logs, plain text, stdin (`-`) — into one
 // ReportBuilder, streamed: files are read 64 KiB at a time, raw and plain logs cut into lines on
-// their bytes (report/byte-lines.ts), casts parsed event by event and re-cut by their markers as they
-// go (report/cast-feed.ts). Nothing holds an input whole, so a 200 MB log costs its captures in flight,
+// their bytes and casts parsed event by event and re-cut by their markers as they go — both through
+// the one session fold (pipeline/session-fold.ts; report/cast-feed.ts for casts). Nothing holds an input whole, so a 200 MB log costs its captures in flight,
 // not its size. Between chunks `pause` lets the caller write out what the builder handed it.
 
 import { open, readFile, stat } from 'node:fs/promises';
@@ -9,8 +9,10 @@ import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
 import { sniffCastVersion, type CastHeader } from '../record/asciicast.js';
 import { ReportBuilder } from '../report/build.js';
-import { ByteLines, concat } from '../report/byte-lines.js';
+import { concat } from '../pipeline/line-splitter.js';
+import { SessionFold } from '../pipeline/session-fold.js';
 import { CastFeed } from '../report/cast-feed.js';
+import { builderSink } from '../report/fold-feed.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
 import { sourceMetaFromCast } from '../report/source-meta.js';
@@ -189,14 +191,14 @@ async function feed(
     return;
   }
   kind('log');
-  const lines = new ByteLines((text) => builder.addLine(text));
+  const fold = new SessionFold(builderSink(builder, { times: false }));
   let total = 0;
   for await (const chunk of all()) {
     total += chunk.length;
-    lines.push(chunk);
+    fold.output(chunk, 0);
     await pause();
   }
-  lines.end();
+  fold.end();
   looks(describeHead(first, total));
 }
 

@@ -4,35 +4,14 @@
 
 import { XenkeysError } from '../core/errors.js';
 import { parseHandlers } from '../parse/handlers.js';
-import { waitForQuiet, type QuietResult } from './quiet.js';
+import type { CaptureEndReason, KeyCapture } from '../pipeline/capture.js';
+import type { CutCapture } from '../pipeline/session-fold.js';
+import { waitForQuiet } from './quiet.js';
 import { switchTo, type SwitchOptions } from './switcher.js';
 import { LOSS_CODES } from './lost.js';
 import type { XenConsole } from './xen-console.js';
 
-/** `dropped`: the line went down during the key and came back (the key is pressed again once). */
-export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost' | 'dropped';
-
-/** A key's text kept in memory at most (a 600 MB `d` stays in session.raw, by byte range). */
-export const MAX_CAPTURE_TEXT = 8 * 1024 * 1024;
-
-export interface KeyCapture {
-  key: string;
-  description: string | null;
-  /** Session seconds: when the key was sent, its first output byte, and when output was judged complete. */
-  start: number;
-  firstOutput: number | null;
-  end: number;
-  /** Raw-log byte range of everything received while the key was being captured. */
-  rawStart: number;
-  rawEnd: number;
-  bytes: number;
-  lines: number;
-  /** The complete lines received, verbatim (prefixes kept, line endings and escapes removed). */
-  text: string;
-  /** Present when the text stops at MAX_CAPTURE_TEXT characters; the whole output is session.raw[rawStart, rawEnd). */
-  textTruncated?: true;
-  endReason: CaptureEndReason;
-}
+export { MAX_CAPTURE_TEXT, type CaptureEndReason, type KeyCapture } from '../pipeline/capture.js';
 
 export interface KeyTiming {
   /** Output is complete after this long without a byte. */
@@ -64,26 +43,9 @@ export async function captureKey(
 
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const description = console.catalog.describe(key);
-  const texts: string[] = [];
-  let kept = 0;
-  let lineCount = 0;
-  let firstOutput: number | null = null;
   await console.whenConnected(options.signal);
   const drops = console.drops;
-  const rawStart = console.bytesReceived;
-  const subs = [
-    console.onLine((line) => {
-      lineCount++;
-      // Past the cap only count: the bytes are in session.raw, and memory stays bounded.
-      if (kept >= MAX_CAPTURE_TEXT) return;
-      texts.push(line.text);
-      kept += line.text.length + 1;
-    }),
-    console.onEvent((event) => {
-      if (event.type === 'output' && firstOutput === null) firstOutput = event.t;
-    }),
-  ];
-  const start = console.elapsed();
+  // The console's fold cuts the capture between these two markers (pipeline/session-fold.ts).
   console.mark({ type: 'key-start', key, description });
   let endReason: CaptureEndReason;
   try {
@@ -94,25 +56,24 @@ export async function captureKey(
     if (console.drops !== drops) endReason = 'dropped';
   } catch (error) {
     endReason = classifyInterruption(error, options.signal);
-  } finally {
-    for (const s of subs) s.dispose();
   }
-  const capture: KeyCapture = {
-    key,
-    description,
-    start,
-    firstOutput,
-    end: console.elapsed(),
-    rawStart,
-    rawEnd: console.bytesReceived,
-    bytes: console.bytesReceived - rawStart,
-    lines: lineCount,
-    text: texts.join('\n'),
-    ...(lineCount > texts.length ? { textTruncated: true as const } : {}),
-    endReason,
-  };
-  console.mark({ type: 'key-end', key, lines: capture.lines, bytes: capture.bytes, reason: endReason });
-  if (key === 'h' && endReason === 'quiet') console.catalog.learn(parseHandlers(texts));
+  const open = console.openCapture;
+  let cut: CutCapture | null = null;
+  const sub = console.onCapture((c) => (cut = c));
+  try {
+    console.mark({
+      type: 'key-end',
+      key,
+      lines: open?.lines ?? 0,
+      bytes: open?.bytes ?? 0,
+      reason: endReason,
+    });
+  } finally {
+    sub.dispose();
+  }
+  if (cut === null) throw new Error(`unreachable: key '${key}' was not cut`);
+  const { capture, lines } = cut as CutCapture;
+  if (key === 'h' && endReason === 'quiet') console.catalog.learn(parseHandlers(lines));
   return capture;
 }
 

@@ -2,6 +2,7 @@
 // a single pending key, so the next key must wait until this one's output has gone quiet.
 
 import type { TimerHandle } from '../core/clock.js';
+import type { QuietResult } from '../pipeline/capture.js';
 import { lostError } from './lost.js';
 import type { XenConsole } from './xen-console.js';
 
@@ -15,7 +16,7 @@ export interface QuietOptions {
   signal?: AbortSignal;
 }
 
-export type QuietResult = 'quiet' | 'no-output' | 'cap';
+export type { QuietResult } from '../pipeline/capture.js';
 
 /** Wait from now until output has been quiet for quietMs (or the first byte or the cap times out). */
 export function waitForQuiet(console: XenConsole, options: QuietOptions): Promise<QuietResult> {

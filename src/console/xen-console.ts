@@ -25,7 +25,9 @@ import {
   targetLabel,
   type InputState,
 } from './input-target.js';
-import { LineSplitter, type Line } from './line-splitter.js';
+import { MAX_CAPTURE_TEXT } from '../pipeline/capture.js';
+import type { Line } from '../pipeline/line-splitter.js';
+import { SessionFold, type CutCapture, type CutItem, type OpenCapture } from '../pipeline/session-fold.js';
 
 export interface XenConsoleOptions {
   clock: Clock;
@@ -55,7 +57,8 @@ export class XenConsole implements Disposable {
   readonly startedAt: number;
 
   private state: InputState = initialInputState();
-  private splitter = new LineSplitter();
+  /** The session's own events folded into lines and captures (the one cutter: pipeline/session-fold.ts). */
+  private readonly fold: SessionFold;
   private rawOffset = 0;
   private lastOutputAt: number;
   /** An `h` the user typed at verified Xen, learned when its output goes quiet. */
@@ -67,6 +70,8 @@ export class XenConsole implements Disposable {
 
   private readonly eventEmitter = new Emitter<SessionEvent>();
   private readonly lineEmitter = new Emitter<Line>();
+  private readonly captureEmitter = new Emitter<CutCapture>();
+  private readonly cutEmitter = new Emitter<CutItem>();
   private readonly stateEmitter = new Emitter<InputState>();
   private readonly refusalEmitter = new Emitter<Refusal>();
   private readonly closeEmitter = new Emitter<CloseReason>();
@@ -81,6 +86,10 @@ export class XenConsole implements Disposable {
   readonly onEvent = this.eventEmitter.on;
   /** Each complete output line. */
   readonly onLine = this.lineEmitter.on;
+  /** A key's capture, as soon as its end marker is written (cut from this session's own events). */
+  readonly onCapture = this.captureEmitter.on;
+  /** Plain lines and captures in the order a reader of the log meets them (what a report reads). */
+  readonly onCut = this.cutEmitter.on;
   /** The input-target model changed. */
   readonly onState = this.stateEmitter.on;
   /** Input the guard held back. */
@@ -102,6 +111,15 @@ export class XenConsole implements Disposable {
         this.catalog.learn(handlers);
         this.stateEmitter.fire(this.state);
       },
+    );
+    this.fold = new SessionFold(
+      {
+        line: (line) => this.onCompleteLine(line),
+        capture: (capture, lines) => this.captureEmitter.fire({ capture, lines }),
+        plain: (line) => this.cutEmitter.fire({ type: 'line', line }),
+        ordered: (capture, lines) => this.cutEmitter.fire({ type: 'capture', capture, lines }),
+      },
+      { maxCaptureText: MAX_CAPTURE_TEXT },
     );
     this.startedAt = this.clock.now();
     this.lastOutputAt = this.startedAt;
@@ -154,12 +172,22 @@ export class XenConsole implements Disposable {
 
   /** The unfinished line (a shell prompt, say). */
   partialLine(): string {
-    return this.splitter.peek();
+    return this.fold.partialLine();
+  }
+
+  /** The key capture under way, as far as it has come (between its start and end markers). */
+  get openCapture(): OpenCapture | null {
+    return this.fold.open;
+  }
+
+  /** The session is over: its unfinished line and any open capture are cut (onLine, onCut). */
+  finish(): void {
+    this.fold.end(this.elapsed());
   }
 
   /** The last few lines and the unfinished one: what the console said lately (for error messages). */
   recentText(): string {
-    return [...this.recentLines, this.splitter.peek()].join('\n');
+    return [...this.recentLines, this.fold.partialLine()].join('\n');
   }
 
   /**
@@ -224,7 +252,10 @@ export class XenConsole implements Disposable {
   }
 
   mark(marker: Marker): void {
-    this.eventEmitter.fire({ type: 'marker', t: this.elapsed(), label: formatMarker(marker) });
+    const t = this.elapsed();
+    const label = formatMarker(marker);
+    this.eventEmitter.fire({ type: 'marker', t, label });
+    this.fold.marker(label, t);
   }
 
   /** Resolve with the first line (from now on) that matches; reject on timeout, abort or close. */
@@ -260,7 +291,7 @@ export class XenConsole implements Disposable {
     this.rawOffset += bytes.length;
     this.lastOutputAt = now;
     this.eventEmitter.fire({ type: 'output', t, bytes, offset });
-    for (const line of this.splitter.push(bytes, t, offset)) this.onCompleteLine(line);
+    this.fold.output(bytes, t);
   }
 
   private onCompleteLine(line: Line): void {

@@ -76,27 +76,19 @@ export function recordingFromBytes(bytes: Uint8Array): Recording {
 }
 
 export function recordingFromCast(cast: ParsedCast): Recording {
-  const encoder = new TextEncoder();
   const warnings = [...cast.warnings];
   const events: SessionEvent[] = [];
   const skipped = new Map<string, number>();
   let offset = 0;
-  for (const { time: t, code, data } of cast.events) {
-    if (code === 'o') {
-      const bytes = encoder.encode(data);
-      events.push({ type: 'output', t, bytes, offset });
-      offset += bytes.length;
-    } else if (code === 'i') {
-      events.push({ type: 'input', t, bytes: encoder.encode(data) });
-    } else if (code === 'm') {
-      events.push({ type: 'marker', t, label: data });
-    } else if (code === 'r' && /^\d+x\d+$/.test(data)) {
-      const [cols = 0, rows = 0] = data.split('x').map(Number);
-      events.push({ type: 'resize', t, cols, rows });
-    } else if (code !== 'x') {
+  for (const e of cast.events) {
+    const event = sessionEventOf(e, offset);
+    if (event) {
+      events.push(event);
+      if (event.type === 'output') offset += event.bytes.length;
+    } else if (e.code !== 'x') {
       // Malformed resizes and codes from newer writers have no SessionEvent; 'x' (v3's exit
       // status) has none either but is expected, so it goes without a warning.
-      const what = code === 'r' ? 'r (malformed size)' : code;
+      const what = e.code === 'r' ? 'r (malformed size)' : e.code;
       skipped.set(what, (skipped.get(what) ?? 0) + 1);
     }
   }
@@ -104,4 +96,18 @@ export function recordingFromCast(cast: ParsedCast): Recording {
     warnings.push({ line: null, message: `skipped ${count} event(s) with code ${JSON.stringify(code)}` });
   }
   return { kind: 'cast', header: cast.header, events, warnings };
+}
+
+const encoder = new TextEncoder();
+
+/** One cast event as a SessionEvent (output at raw-log byte `offset`), or null for codes without one. */
+export function sessionEventOf({ time: t, code, data }: CastEvent, offset: number): SessionEvent | null {
+  if (code === 'o') return { type: 'output', t, bytes: encoder.encode(data), offset };
+  if (code === 'i') return { type: 'input', t, bytes: encoder.encode(data) };
+  if (code === 'm') return { type: 'marker', t, label: data };
+  if (code === 'r' && /^\d+x\d+$/.test(data)) {
+    const [cols = 0, rows = 0] = data.split('x').map(Number);
+    return { type: 'resize', t, cols, rows };
+  }
+  return null;
 }

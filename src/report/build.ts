@@ -41,6 +41,8 @@ export interface BuilderOptions {
    * CaptureFinisher of its own); finish() then takes what that finisher found.
    */
   onDraft?: (draft: CaptureDraft) => void;
+  /** Each capture once parsed, at once (before it waits for the `h` list that may name its key). */
+  onParsed?: (capture: ReportCapture) => void;
 }
 
 /** A capture cut by markers (or by anything else that knows where a key's output begins and ends). */
@@ -87,7 +89,7 @@ export class ReportBuilder {
     this.onDraft = options.onDraft ?? null;
     // Lines parsed here are read normalised from the splitter; a worker normalises its own.
     this.splitter = new SectionSplitter((item) => this.onItem(item), { keepNorms: !this.onDraft });
-    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes);
+    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed);
   }
 
   /**
@@ -242,5 +244,9 @@ function replayRange(norms: readonly NormLine[]): { header: number; end: number 
   return null;
 }
 
-// The feeders live beside the builder; importers of build.js find them here too.
-export { addRecut, captureInput, RawWithCaptures, reportFromLines, reportFromRecut } from './feeds.js';
+/** Plain lines with no markers: a raw log, `xl dmesg`, a pasted mail. */
+export function reportFromLines(lines: Iterable<string>, source: ReportSource): Report {
+  const builder = new ReportBuilder(source);
+  for (const line of lines) builder.addLine(line);
+  return builder.finish();
+}

@@ -40,6 +40,7 @@ export class CaptureFinisher {
   constructor(
     private readonly onCapture: (capture: ReportCapture) => void,
     private readonly holdBytes = Infinity,
+    private readonly onParsed?: (capture: ReportCapture) => void,
   ) {}
 
   /** A capture is complete. `lines` are its text's lines, when the caller still has them. */
@@ -58,6 +59,7 @@ export class CaptureFinisher {
       endReason: draft.endReason,
       complete: draft.complete,
     };
+    this.onParsed?.(capture);
     this.scheduler ??= schedulerOf(capture);
     if (this.handlers === null && capture.key === 'h' && parsed !== null) {
       this.handlers = new Map();

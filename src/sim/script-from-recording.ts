@@ -1,7 +1,7 @@
 // Build a simulator script from a real recorded session: each key answers with the output that
 // real Xen printed for it, and `R` "reboots" into the recorded boot log.
 
-import type { RecutSession } from '../console/captures-from-events.js';
+import type { RecutSession } from '../pipeline/session-fold.js';
 import { parseSwitchMessage } from '../console/input-target.js';
 import type { SimScript } from './xen-sim.js';
 

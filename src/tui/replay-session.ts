@@ -3,7 +3,7 @@
 // the captures re-cut from the recording's own key markers.
 
 import type { InputTarget } from '../console/input-target.js';
-import { capturesFromEvents } from '../console/captures-from-events.js';
+import { capturesFromEvents } from '../pipeline/session-fold.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import type { SessionEvent } from '../core/session-event.js';
 import { parseMarker } from '../record/markers.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitText } from '../../src/console/line-splitter.js';
+import { splitText } from '../../src/pipeline/line-splitter.js';
 import { parseAllKeys } from '../../src/parse/keys/all-keys.js';
 import { parseConsoleRing } from '../../src/parse/keys/console-ring.js';
 import { parseKey } from '../../src/parse/key-parsers.js';

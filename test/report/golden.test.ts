@@ -2,15 +2,18 @@
 // honour the contract, give structure for every key, and match the reviewed snapshot in
 // recordings/<name>/expected/report.json (XENKEYS_UPDATE_EXPECTED=1 rewrites them); the raw log of the
 // same session (no markers) must give the same captures through the section splitter, and the live
-// path (raw log beside capture's own captures) the same again.
+// path (the console folding the session's events as they happen, as `capture` does) the same again.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/console/line-splitter.js';
+import { startCaptureReport } from '../../src/cli/capture-report.js';
 import type { KeyCapture } from '../../src/console/key-runner.js';
+import { XenConsole } from '../../src/console/xen-console.js';
+import type { Clock } from '../../src/core/clock.js';
+import { parseMarker } from '../../src/record/markers.js';
 import { readRecording } from '../../src/record/session-reader.js';
-import { RawWithCaptures, ReportBuilder } from '../../src/report/build.js';
+import { FakeTransport } from '../../src/transports/fake.js';
 import { reportFromRecording } from '../../src/report/from-recording.js';
 import type { Report } from '../../src/report/model.js';
 import { renderJson } from '../../src/report/render-json.js';
@@ -61,24 +64,34 @@ describe.each(NAMES)('recording %s', (name) => {
     expect(raw.captures.every((c) => c.start === null && c.found !== 'marker')).toBe(true);
   });
 
-  it("from the live path (the raw log beside capture's own captures) gives the same report", async () => {
-    const cast = reportFromRecording(await readRecording(path.join(dir, 'session.cast')), 'session.cast');
-    const { captures } = JSON.parse(readFileSync(path.join(dir, 'captures.json'), 'utf8')) as {
-      captures: KeyCapture[];
+  it('from the live path (the console folding its events as they come) gives the same report', async () => {
+    const recording = await readRecording(path.join(dir, 'session.cast'));
+    const cast = reportFromRecording(recording, 'session.cast');
+    // The recorded session replayed into a console: its bytes from the line, its markers as the key
+    // runner wrote them, at their recorded times.
+    let now = 0;
+    const clock: Clock = {
+      now: () => now,
+      wallNow: () => now,
+      setTimeout: () => ({ cancel: () => undefined }),
     };
-    const builder = new ReportBuilder({ kind: 'live', name: null });
-    const feed = new RawWithCaptures(builder, captures);
-    const splitter = new LineSplitter();
-    const bytes = readFileSync(path.join(dir, 'session.raw'));
-    for (const line of splitter.push(bytes, 0, 0)) feed.line(line.text, line.offset, line.length);
-    feed.end();
-    const live = builder.finish();
-    // The cast's marker is written a few µs after the key runner's own start time.
+    const fake = new FakeTransport();
+    await fake.open();
+    const console = new XenConsole(fake, { clock });
+    const report = startCaptureReport(console);
+    for (const event of recording.events) {
+      now = event.t * 1000;
+      if (event.type === 'output') fake.emitData(event.bytes);
+      else if (event.type === 'marker' && event.label.startsWith('key '))
+        console.mark(parseMarker(event.label));
+    }
+    report.end();
+    const live = report.builder.finish();
     expect(captureView(live)).toEqual(captureView(cast));
     expect(live.captures.map((c) => [c.description, c.found, c.complete])).toEqual(
       cast.captures.map((c) => [c.description, c.found, c.complete]),
     );
-    live.captures.forEach((c, i) => expect(c.start).toBeCloseTo(cast.captures[i]?.start ?? NaN, 3));
+    live.captures.forEach((c, i) => expect(c.start).toBeCloseTo(cast.captures[i]?.start ?? NaN, 6));
     expect([live.platform, live.events, live.dom0, live.stats]).toEqual([
       cast.platform,
       cast.events,

@@ -1,14 +1,15 @@
-// Shared by the robustness tests: run bytes through the streaming report path (ByteLines → builder →
+// Shared by the robustness tests: run bytes through the streaming report path (the session fold → builder →
 // JsonReportStream), the way `xenkeys report` does, and check what any report must satisfy — valid JSON,
 // the contract, and no hypervisor or guest line lost (each is in a capture's text or in `other`).
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { LineSplitter } from '../../src/console/line-splitter.js';
+import { LineSplitter } from '../../src/pipeline/line-splitter.js';
+import { SessionFold } from '../../src/pipeline/session-fold.js';
 import { normaliseLine } from '../../src/parse/prefix.js';
 import { ReportBuilder } from '../../src/report/build.js';
-import { ByteLines } from '../../src/report/byte-lines.js';
+import { builderSink } from '../../src/report/fold-feed.js';
 import type { Report } from '../../src/report/model.js';
 import { JsonReportStream } from '../../src/report/render-json.js';
 import { contractProblems } from './contract.js';
@@ -33,19 +34,19 @@ export function streamedReport(bytes: Uint8Array, chunk = 64 * 1024): Record<str
   const json = new JsonReportStream(() => source);
   const parts: string[] = [];
   const builder = new ReportBuilder(source, { onCapture: (c) => parts.push(json.capture(c)) });
-  const lines = new ByteLines((text) => builder.addLine(text));
-  for (let at = 0; at < bytes.length; at += chunk) lines.push(bytes.subarray(at, at + chunk));
-  lines.end();
+  const fold = new SessionFold(builderSink(builder, { times: false }));
+  for (let at = 0; at < bytes.length; at += chunk) fold.output(bytes.subarray(at, at + chunk), 0);
+  fold.end();
   parts.push(...json.end(builder.finish()));
   return JSON.parse(parts.join('')) as Record<string, unknown>;
 }
 
-/** The lines LineSplitter (the reference) makes of the bytes. */
+/** The lines the splitter makes of the bytes, read in one piece. */
 export function referenceLines(bytes: Uint8Array): string[] {
-  const splitter = new LineSplitter();
-  const out = splitter.push(bytes, 0, 0).map((l) => l.text);
-  const tail = splitter.flush(0);
-  if (tail) out.push(tail.text);
+  const out: string[] = [];
+  const splitter = new LineSplitter((l) => out.push(l.text));
+  splitter.push(bytes);
+  splitter.end();
   return out;
 }
 

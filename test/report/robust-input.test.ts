@@ -1,11 +1,10 @@
 // Whatever bytes arrive — noise, a console at the wrong baud rate, invalid UTF-8, a line of megabytes —
-// the report path neither throws nor loses a Xen line, and ByteLines cuts exactly the lines LineSplitter
-// (the live path's reference) cuts, with the same byte offsets, however the bytes are chunked.
+// the report path neither throws nor loses a Xen line, however the bytes are chunked (the splitter's
+// own chunking properties: test/pipeline/line-splitter.test.ts).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/console/line-splitter.js';
-import { ByteLines } from '../../src/report/byte-lines.js';
+import { LineSplitter, MAX_LINE_BYTES } from '../../src/pipeline/line-splitter.js';
 import { allRecordings, expectSound, referenceLines, streamedReport } from './robust-helpers.js';
 
 const REAL = allRecordings();
@@ -29,39 +28,6 @@ const garbled = fc
     return new Uint8Array(bytes);
   });
 
-/** Bytes cut into chunks at arbitrary points. */
-function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const c of [...at, bytes.length]) {
-    out.push(bytes.subarray(from, c));
-    from = c;
-  }
-  return out;
-}
-
-function byteLines(chunks: Uint8Array[]): [string, number, number][] {
-  const out: [string, number, number][] = [];
-  const lines = new ByteLines((text, offset, length) => out.push([text, offset, length]));
-  for (const c of chunks) lines.push(c);
-  lines.end();
-  return out;
-}
-
-function splitterLines(chunks: Uint8Array[]): [string, number, number][] {
-  const splitter = new LineSplitter();
-  const out: [string, number, number][] = [];
-  let offset = 0;
-  for (const c of chunks) {
-    for (const l of splitter.push(c, 0, offset)) out.push([l.text, l.offset, l.length]);
-    offset += c.length;
-  }
-  const tail = splitter.flush(0);
-  if (tail) out.push([tail.text, tail.offset, tail.length]);
-  return out;
-}
-
 const anyBytes = fc.oneof(
   fc.uint8Array({ maxLength: 3000 }),
   garbled,
@@ -73,32 +39,40 @@ const anyBytes = fc.oneof(
     .map((parts) => new TextEncoder().encode(parts.join(''))),
 );
 
-describe('ByteLines', () => {
-  it('cuts the same lines, offsets and lengths as LineSplitter, whatever the chunking', () => {
+/** [text, offset, length] of the lines of bytes cut into chunks at arbitrary points. */
+function linesOf(bytes: Uint8Array, cuts: number[]): [string, number, number][] {
+  const out: [string, number, number][] = [];
+  const splitter = new LineSplitter((l) => out.push([l.text, l.offset, l.length]));
+  let from = 0;
+  for (const c of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+    splitter.push(bytes.subarray(from, c));
+    from = c;
+  }
+  splitter.push(bytes.subarray(from));
+  splitter.end();
+  return out;
+}
+
+describe('the line splitter on any input', () => {
+  it('cuts the same lines, offsets and lengths whatever the chunking', () => {
     fc.assert(
       fc.property(anyBytes, fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
-        const chunks = chunked(bytes, cuts);
-        expect(byteLines(chunks)).toEqual(splitterLines(chunks));
+        expect(linesOf(bytes, cuts)).toEqual(linesOf(bytes, []));
       }),
       { numRuns: 400 },
     );
   });
 
-  it('agrees with LineSplitter on every recording, chunked small and large', () => {
-    for (const size of [1, 7, 4096, 1 << 20]) {
-      const chunks = chunked(REAL.subarray(0, size === 1 ? 20_000 : REAL.length), [
-        ...Array.from({ length: 64 }, (_, i) => i * size),
-      ]);
-      expect(byteLines(chunks)).toEqual(splitterLines(chunks));
+  it('agrees with itself on every recording, chunked small and large', () => {
+    const whole = linesOf(REAL, []);
+    for (const size of [7, 4096, 1 << 20]) {
+      expect(
+        linesOf(
+          REAL,
+          Array.from({ length: Math.ceil(REAL.length / size) }, (_, i) => i * size),
+        ),
+      ).toEqual(whole);
     }
-  });
-
-  it('drops a BOM only at the very start, as the decoder does', () => {
-    const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
-    const text = new TextEncoder().encode('(XEN) a\r\n\ufeff(XEN) b\n');
-    const bytes = new Uint8Array([...bom, ...text]);
-    expect(byteLines([bytes]).map((l) => l[0])).toEqual(['(XEN) a', '\ufeff(XEN) b']);
-    expect(byteLines(chunked(bytes, [1, 2, 5]))).toEqual(splitterLines(chunked(bytes, [1, 2, 5])));
   });
 });
 
@@ -131,8 +105,11 @@ describe('the report of any input', () => {
     timed(small);
     expect(timed(bytes) / Math.max(1, timed(small))).toBeLessThan(40);
     expectSound(report, referenceLines(bytes));
+    // Each huge line reaches the report in pieces of at most MAX_LINE_BYTES, all inside the `q`.
+    const pieces = (bytes: number): number => Math.ceil(bytes / MAX_LINE_BYTES);
+    const huge = 10 * 1024 * 1024;
     expect((report['captures'] as { key: string; lines: number }[]).map((c) => [c.key, c.lines])).toEqual([
-      ['q', 4],
+      ['q', 2 + pieces(huge + 8) + pieces(huge + 2)],
     ]);
   });
 });

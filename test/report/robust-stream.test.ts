@@ -7,9 +7,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { SectionSplitter } from '../../src/parse/sections.js';
 import { readRecording } from '../../src/record/session-reader.js';
 import { ReportBuilder } from '../../src/report/build.js';
-import { ByteLines } from '../../src/report/byte-lines.js';
+import { SessionFold } from '../../src/pipeline/session-fold.js';
 import { CastFeed } from '../../src/report/cast-feed.js';
 import { CaptureFinisher } from '../../src/report/finisher.js';
+import { builderSink } from '../../src/report/fold-feed.js';
 import { reportFromRecording } from '../../src/report/from-recording.js';
 import type { ReportCapture } from '../../src/report/model.js';
 import { JsonReportStream, renderJson } from '../../src/report/render-json.js';
@@ -32,9 +33,9 @@ function streamed(bytes: Uint8Array, drafts: boolean): string {
     SOURCE,
     drafts ? { onDraft: (d) => finisher.add(d) } : { onCapture: write },
   );
-  const lines = new ByteLines((text) => builder.addLine(text));
-  for (let at = 0; at < bytes.length; at += 4096) lines.push(bytes.subarray(at, at + 4096));
-  lines.end();
+  const fold = new SessionFold(builderSink(builder, { times: false }));
+  for (let at = 0; at < bytes.length; at += 4096) fold.output(bytes.subarray(at, at + 4096), 0);
+  fold.end();
   const report = builder.finish(drafts ? finisher.finish() : undefined);
   expect(report.captures).toEqual([]);
   out.push(...json.end(report));

@@ -23,6 +23,7 @@ import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-ke
 import { createProgress, type Progress } from '../progress.js';
 import { describeWriteError, openOutput, openSessionOutput } from '../session-files.js';
 import { writeCaptureResults } from '../capture-results.js';
+import { startCaptureReport } from '../capture-report.js';
 import { isAbort, trapSignals } from '../signals.js';
 import { VERSION } from '../version.js';
 import {
@@ -143,6 +144,7 @@ export async function runCapture(
     quietMs: options.timing.quietMs,
   });
   console.onEvent((event) => files.write(event));
+  const report = options.report ? startCaptureReport(console) : null; // built as the session runs
 
   const warnings: string[] = [];
   const warn = (message: string): void => {
@@ -283,7 +285,7 @@ export async function runCapture(
     out,
     files,
     connected,
-    report: options.report,
+    report,
     json: Boolean(options.json),
     name: transport.description,
     progress,

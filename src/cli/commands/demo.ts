@@ -7,7 +7,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { systemClock } from '../../core/clock.js';
 import { terminalText } from '../../core/text-controls.js';
-import { capturesFromEvents } from '../../console/captures-from-events.js';
+import { capturesFromEvents } from '../../pipeline/session-fold.js';
 import type { KeyCapture } from '../../console/key-runner.js';
 import { readRecording } from '../../record/session-reader.js';
 import { simScriptFromSession } from '../../sim/script-from-recording.js';
