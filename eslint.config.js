@@ -34,6 +34,7 @@ export default tseslint.config(
     files: [
       'src/console/**/*.ts',
       'src/parse/**/*.ts',
+      'src/pipeline/**/*.ts',
       'src/report/**/*.ts',
       'src/sim/**/*.ts',
       'src/core/**/*.ts',

@@ -2,7 +2,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { PRESETS } from '../console/presets.js';
-import { DEFAULT_CAPTURE, type CaptureOptions } from './commands/capture.js';
+import { DEFAULT_CAPTURE, type CaptureOptions } from './capture-options.js';
 import type { ProgressMode } from './progress.js';
 import { intOption } from './transport-options.js';
 

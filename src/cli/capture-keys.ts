@@ -7,7 +7,7 @@ import { captureKeys, dangerousKeyError, type KeyCapture } from '../console/key-
 import { isXenKeyInSomeVersion, XEN_KEYS_ANY_VERSION } from '../console/known-keys.js';
 import { allSafeKeys, expandKeys, PRESETS } from '../console/presets.js';
 import type { XenConsole } from '../console/xen-console.js';
-import type { CaptureOptions } from './commands/capture.js';
+import type { CaptureOptions } from './capture-options.js';
 import type { Progress } from './progress.js';
 
 export interface PressContext {

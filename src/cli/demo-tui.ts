@@ -9,7 +9,7 @@ import { systemClock } from '../core/clock.js';
 import { capturesFromEvents } from '../pipeline/session-fold.js';
 import { readRecording } from '../record/session-reader.js';
 import { simScriptFromSession } from '../sim/script-from-recording.js';
-import { SimulatedXenTransport } from '../transports/simulated.js';
+import { SimulatedXenTransport } from '../sim/simulated-transport.js';
 import type { CaptureOptions } from './commands/capture.js';
 import { runLiveTui } from './live-tui.js';
 

@@ -11,26 +11,9 @@ export {
   type ParsedCast,
 } from './cast-parser.js';
 
-/** A v2 header. Unknown keys (from other tools or newer versions) are kept and written back. */
-export interface CastHeader {
-  version: 2;
-  width: number;
-  height: number;
-  /** Unix seconds of the recording's start. */
-  timestamp?: number;
-  duration?: number;
-  idle_time_limit?: number;
-  title?: string;
-  env?: Record<string, string>;
-  [key: string]: unknown;
-}
+import type { CastEvent, CastHeader } from './cast-types.js';
 
-/** One event; `time` is always absolute (seconds since start) once parsed. */
-export interface CastEvent {
-  time: number;
-  code: string;
-  data: string;
-}
+export type { CastEvent, CastHeader } from './cast-types.js';
 
 /** Seconds with at most 6 decimals (microseconds) and never an exponent: "0", "1.5", "12.000341". */
 export function formatTime(t: number): string {

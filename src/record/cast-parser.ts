@@ -3,7 +3,7 @@
 // killed writer's incomplete last line; anything else malformed is a CastFormatError with its line.
 
 import { XenkeysError } from '../core/errors.js';
-import type { CastEvent, CastHeader } from './asciicast.js';
+import type { CastEvent, CastHeader } from './cast-types.js';
 
 export interface CastWarning {
   /** 1-based line in the source, or null when the warning is about the file as a whole. */

@@ -13,7 +13,7 @@ import type { CapturesDocument } from '../../src/cli/captures-file.js';
 import type { Progress } from '../../src/cli/progress.js';
 import { parseCast } from '../../src/record/asciicast.js';
 import { FakeTransport } from '../../src/transports/fake.js';
-import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import type { Transport } from '../../src/transports/transport.js';
 import { tinyScript } from '../helpers/sim-console.js';
 

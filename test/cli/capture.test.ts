@@ -12,7 +12,7 @@ import { DEFAULT_CAPTURE, runCapture, type CaptureOptions } from '../../src/cli/
 import type { CapturesDocument } from '../../src/cli/captures-file.js';
 import type { Progress } from '../../src/cli/progress.js';
 import { parseCast } from '../../src/record/asciicast.js';
-import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import { tinyScript } from '../helpers/sim-console.js';
 
 const silent: Progress = { step() {}, succeed() {}, fail() {}, warn() {}, info() {}, stop() {} };

@@ -14,7 +14,7 @@ import { DEFAULT_CAPTURE, runCapture } from '../../src/cli/commands/capture.js';
 import type { CapturesDocument } from '../../src/cli/captures-file.js';
 import type { Progress } from '../../src/cli/progress.js';
 import { systemClock } from '../../src/core/clock.js';
-import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import { IAC, OPT_ECHO, TelnetCodec, WILL } from '../../src/transports/telnet-codec.js';
 import { TelnetTransport } from '../../src/transports/telnet.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -4,7 +4,7 @@
 import { systemClock } from '../../src/core/clock.js';
 import { XenConsole } from '../../src/console/xen-console.js';
 import type { SimScript } from '../../src/sim/xen-sim.js';
-import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 
 export const HANDLER_LINES = [
   "(XEN) 'h' pressed -> showing installed handlers",

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CAPTURE, runCapture } from '../../src/cli/commands/capture.js';
 import type { Progress } from '../../src/cli/progress.js';
 import { systemClock } from '../../src/core/clock.js';
-import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import { tinyScript } from '../helpers/sim-console.js';
 import { contractProblems } from './contract.js';
 

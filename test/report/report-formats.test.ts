@@ -15,7 +15,7 @@ import type { Progress } from '../../src/cli/progress.js';
 import { systemClock } from '../../src/core/clock.js';
 import { isXenkeysError } from '../../src/core/errors.js';
 import { rendererNames } from '../../src/report/renderers.js';
-import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import { tinyScript } from '../helpers/sim-console.js';
 
 const REC = path.resolve(import.meta.dirname, '../../recordings');

@@ -7,16 +7,13 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import { errorMessage, isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { LOSS_CODES } from '../../console/lost.js';
 import { isoWithZone } from '../../core/iso-time.js';
-import { DEFAULT_TIMING, type KeyCapture, type KeyTiming } from '../../console/key-runner.js';
+import type { KeyCapture } from '../../console/key-runner.js';
 import { inputAsFound, restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
 import { waitForQuiet } from '../../console/quiet.js';
-import {
-  DEFAULT_RECONNECT,
-  ReconnectingTransport,
-  type ReconnectPolicy,
-} from '../../transports/reconnecting.js';
+import { ReconnectingTransport } from '../../transports/reconnecting.js';
 import type { Transport } from '../../transports/transport.js';
+import type { CaptureOptions } from '../capture-options.js';
 import { capturesDocument } from '../captures-file.js';
 import { captureExitCode, EXIT } from '../exit-codes.js';
 import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
@@ -56,43 +53,8 @@ export function register({ program, exit, reportError }: CommandContext): void {
     });
 }
 
-export interface CaptureOptions {
-  keys: string;
-  out?: string;
-  conswitch: string;
-  timing: KeyTiming;
-  confirmTimeoutMs: number;
-  allowDangerous: boolean;
-  recordInput: boolean;
-  discover: boolean;
-  reconnect: ReconnectPolicy;
-  /** Before anything else, wait for a line matching this (a host finishing its boot, say). */
-  waitFor?: RegExp;
-  /** Type this line at dom0 (input is moved there first): to trigger what is to be captured. */
-  type?: string;
-  /** After typing, keep recording until a line matches this. */
-  until?: RegExp;
-  /** How long --wait-for and --until may wait. */
-  waitTimeoutMs: number;
-  /** Write report.json and report.md at the end (built in memory: skip it for huge sessions). */
-  report: boolean;
-  /** Write into an --out that already holds a session, under the next free number. */
-  reuseOut?: boolean;
-  /** Print one JSON object on stdout instead of the table. */
-  json?: boolean;
-}
-
-export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
-  conswitch: 'a',
-  timing: DEFAULT_TIMING,
-  confirmTimeoutMs: 5_000,
-  allowDangerous: false,
-  recordInput: false,
-  discover: true,
-  reconnect: DEFAULT_RECONNECT,
-  waitTimeoutMs: 300_000,
-  report: true,
-};
+// The options live apart (capture-options.ts) so flags, key pressing and this command form no circle.
+export { DEFAULT_CAPTURE, type CaptureOptions } from '../capture-options.js';
 
 export interface CaptureDeps {
   clock?: Clock;

@@ -11,7 +11,7 @@ import { capturesFromEvents } from '../../pipeline/session-fold.js';
 import type { KeyCapture } from '../../console/key-runner.js';
 import { readRecording } from '../../record/session-reader.js';
 import { simScriptFromSession } from '../../sim/script-from-recording.js';
-import { SimulatedXenTransport } from '../../transports/simulated.js';
+import { SimulatedXenTransport } from '../../sim/simulated-transport.js';
 import { bundledRecording } from '../paths.js';
 import { runCapture, type CaptureOptions, type CaptureResult } from './capture.js';
 import {

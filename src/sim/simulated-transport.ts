@@ -2,8 +2,8 @@
 // hermetic tests connect to when there is no hardware. It says plainly that it is simulated.
 
 import type { Clock } from '../core/clock.js';
-import { XenSimulator, type SimOptions, type SimScript } from '../sim/xen-sim.js';
-import { TransportBase } from './base.js';
+import { XenSimulator, type SimOptions, type SimScript } from './xen-sim.js';
+import { TransportBase } from '../transports/base.js';
 
 export interface SimulatedTransportOptions {
   script: SimScript;
