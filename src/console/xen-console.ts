@@ -4,11 +4,12 @@
 
 import type { Clock } from '../core/clock.js';
 import { DisposableStore, Emitter, firstOf, type Disposable } from '../core/emitter.js';
-import { XenkeysError, type ErrorCode } from '../core/errors.js';
 import { lostError } from './lost.js';
+import { waitForLine, type WaitForLineOptions } from './wait-line.js';
 import type { SessionEvent } from '../core/session-event.js';
 import type { CloseReason, Transport } from '../transports/transport.js';
 import { formatMarker, type Marker } from '../record/markers.js';
+import { DEFAULT_CONFIRM_WINDOW_MS, type Refusal, type XenConsoleOptions } from './console-options.js';
 import { KeyCatalog } from './debug-keys.js';
 import { HandlerHarvest } from './handler-harvest.js';
 import { guardInput, type GuardVerdict, type InputOrigin } from './input-guard.js';
@@ -29,23 +30,7 @@ import { MAX_CAPTURE_TEXT } from '../pipeline/capture.js';
 import type { Line } from '../pipeline/line-splitter.js';
 import { SessionFold, type CutCapture, type CutItem, type OpenCapture } from '../pipeline/session-fold.js';
 
-export interface XenConsoleOptions {
-  clock: Clock;
-  /** Xen's `conswitch=` letter; 'a' means CTRL-A. */
-  conswitch?: string;
-  /** A switch message is believed only this long after our triple reached the wire. */
-  confirmWindowMs?: number;
-  /** An `h` typed by hand at Xen is learned once its output has been quiet this long. */
-  quietMs?: number;
-}
-
-export const DEFAULT_CONFIRM_WINDOW_MS = 5_000;
-
-export interface Refusal {
-  origin: InputOrigin;
-  reason: string;
-  detail: string;
-}
+export { DEFAULT_CONFIRM_WINDOW_MS, type Refusal, type XenConsoleOptions } from './console-options.js';
 
 export class XenConsole implements Disposable {
   readonly transport: Transport;
@@ -259,24 +244,8 @@ export class XenConsole implements Disposable {
   }
 
   /** Resolve with the first line (from now on) that matches; reject on timeout, abort or close. */
-  waitForLine(
-    match: (line: Line) => boolean,
-    options: { timeoutMs: number; signal?: AbortSignal; what: string; timeoutCode?: ErrorCode },
-  ): Promise<Line> {
-    // Created here so a timeout points at the caller, not at a timer callback.
-    const timeoutError = new XenkeysError(
-      options.timeoutCode ?? 'wait-timeout',
-      `timed out after ${options.timeoutMs} ms waiting for ${options.what}`,
-    );
-    if (this.closed) return Promise.reject(lostError(this.closed, options.what));
-    return firstOf((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => reject(timeoutError), options.timeoutMs);
-      return [
-        this.onLine((line) => match(line) && resolve(line)),
-        this.onClose((reason) => reject(lostError(reason, options.what))),
-        { dispose: () => timer.cancel() },
-      ];
-    }, options.signal);
+  waitForLine(match: (line: Line) => boolean, options: WaitForLineOptions): Promise<Line> {
+    return waitForLine(this, this.closed, match, options);
   }
 
   dispose(): void {
