@@ -13,6 +13,7 @@ import {
 import type { Report, ReportSource } from '../report/model.js';
 import { getRenderer, type ReportStreamRenderer } from '../report/renderers.js';
 import { fileOutput } from './report-output.js';
+import { streamOf } from './report-stream.js';
 
 export interface WorkerInit {
   output: string;
@@ -36,8 +37,8 @@ async function run(): Promise<void> {
   if (!port) throw new Error('report-worker runs as a worker thread');
   const { output, format } = workerData as WorkerInit;
   const renderer = getRenderer(format);
-  if (!renderer?.stream) throw new Error(`format ${format} cannot stream`);
-  const start = renderer.stream.bind(renderer);
+  if (!renderer) throw new Error(`unknown format ${format}`);
+  const { start, dispose } = streamOf(renderer);
   const out = await fileOutput(output);
   let source: ReportSource = { kind: 'log', name: null };
   let stream: ReportStreamRenderer | null = null;
@@ -57,9 +58,11 @@ async function run(): Promise<void> {
     } else if (m.type === 'end') {
       for (const chunk of (stream ??= start(() => m.report.source)).end(m.report)) out.write(chunk);
       await out.close();
+      dispose();
       send({ type: 'closed' });
     } else {
       await out.abort();
+      dispose();
       send({ type: 'closed' });
     }
   };
@@ -72,6 +75,7 @@ async function run(): Promise<void> {
         // The first failure ends the report: its temp file goes, and the reader is told why.
         failed = true;
         await out.abort().catch(() => undefined);
+        dispose();
         const e = error instanceof Error ? error : new Error(String(error));
         send({ type: 'error', message: e.message, stack: e.stack ?? null });
       });

@@ -14,7 +14,7 @@ import {
   platformSection,
   verbatim,
 } from './html/sections.js';
-import type { Report } from './model.js';
+import type { Report, ReportCapture } from './model.js';
 import { anchorOf, describeKey, group, sectionsOf } from './view-model.js';
 import { headlineParts, reportTitle } from './view-platform.js';
 
@@ -22,7 +22,11 @@ export function renderHtml(report: Report): string {
   return [...renderHtmlChunks(report)].join('');
 }
 
-export function* renderHtmlChunks(report: Report): Generator<string> {
+/** `full`: the captures with their text (a streamed report's own are light: spooled-stream.ts). */
+export function* renderHtmlChunks(
+  report: Report,
+  full: Iterable<ReportCapture> = report.captures,
+): Generator<string> {
   const name = reportTitle(report);
   yield pageStart(`Xen console report: ${name}`);
   const h = headlineParts(report);
@@ -38,7 +42,9 @@ ${nav(report, alarms)}</header>
   yield platformSection(report);
   if (report.captures.length === 0)
     yield '<section class="card"><h2>Captures</h2><p class="dim">No debug-key output was found in the input.</p></section>';
-  for (const [i, capture] of report.captures.entries()) {
+  let i = -1;
+  for (const capture of full) {
+    i++;
     const [own, ...parts] = sectionsOf(capture, i);
     if (!own) continue;
     const id = anchorOf(own);

@@ -6,7 +6,7 @@ import { dumpHints } from './diff-hints.js';
 import { findingsMarkdown } from './findings/render.js';
 import { esc } from './html/escape.js';
 import { mdAnchor, mdCode, mdFence, mdQuote, mdTable, mdText } from './markdown.js';
-import type { Report } from './model.js';
+import type { Report, ReportCapture } from './model.js';
 import { keyView } from './view-keys.js';
 import { type KeySection, anchorOf, describeKey, group, seconds, sectionsOf } from './view-model.js';
 import {
@@ -23,7 +23,11 @@ export function renderMarkdown(report: Report): string {
   return [...renderMarkdownChunks(report)].join('');
 }
 
-export function* renderMarkdownChunks(report: Report): Generator<string> {
+/** `full`: the captures with their text (a streamed report's own are light: spooled-stream.ts). */
+export function* renderMarkdownChunks(
+  report: Report,
+  full: Iterable<ReportCapture> = report.captures,
+): Generator<string> {
   yield `# Xen console report: ${mdText(reportTitle(report))}\n\n`;
   if (report.source.startedAt) yield `Started ${mdText(report.source.startedAt)}\n\n`;
   yield `${mdText(headline(report))}\n\n`;
@@ -35,7 +39,9 @@ export function* renderMarkdownChunks(report: Report): Generator<string> {
     yield `| ${mdText(row.label)} | ${row.code ? mdCode(row.value).replace(/\|/g, '\\|') : mdText(row.value)} |\n`;
   yield '\n';
   yield* contents(report);
-  for (const [i, capture] of report.captures.entries()) {
+  let i = -1;
+  for (const capture of full) {
+    i++;
     const [own, ...parts] = sectionsOf(capture, i);
     if (!own) continue;
     yield section(own, 2, capture.complete === false);

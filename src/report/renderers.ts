@@ -5,6 +5,7 @@ import type { Report, ReportCapture, ReportSource } from './model.js';
 import { renderHtmlChunks } from './render-html.js';
 import { JsonReportStream, renderJsonChunks } from './render-json.js';
 import { renderMarkdownChunks } from './render-markdown.js';
+import { SpooledReportStream, type CaptureSpool } from './spooled-stream.js';
 
 /** A rendering written as the report is built: each capture as it completes, in order, then the rest. */
 export interface ReportStreamRenderer {
@@ -26,6 +27,11 @@ export interface Renderer {
    * be whole in memory (`xenkeys report` uses it when present). `source` is asked before the first write.
    */
   stream?(source: () => ReportSource): ReportStreamRenderer;
+  /**
+   * Optional, for a page whose top needs the whole report: stream with the captures put aside in
+   * `spool` (outside memory) and read back at the end (spooled-stream.ts).
+   */
+  spooled?(spool: CaptureSpool): ReportStreamRenderer;
 }
 
 const RENDERERS = new Map<string, Renderer>([
@@ -38,8 +44,24 @@ const RENDERERS = new Map<string, Renderer>([
       stream: (source) => new JsonReportStream(source),
     },
   ],
-  ['md', { description: 'GitHub-flavoured Markdown', extension: 'md', render: renderMarkdownChunks }],
-  ['html', { description: 'one self-contained HTML page', extension: 'html', render: renderHtmlChunks }],
+  [
+    'md',
+    {
+      description: 'GitHub-flavoured Markdown',
+      extension: 'md',
+      render: renderMarkdownChunks,
+      spooled: (spool) => new SpooledReportStream(renderMarkdownChunks, spool),
+    },
+  ],
+  [
+    'html',
+    {
+      description: 'one self-contained HTML page',
+      extension: 'html',
+      render: renderHtmlChunks,
+      spooled: (spool) => new SpooledReportStream(renderHtmlChunks, spool),
+    },
+  ],
 ]);
 
 const BUILT_IN = new Map(RENDERERS);

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
 import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
+import { streamOf } from '../report-stream.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
@@ -78,7 +79,7 @@ export async function runReport(
     else await writeChunksToStdout(io.stdout ?? process.stdout, [text]);
     return EXIT.ok;
   }
-  if (!renderer.stream) {
+  if (!renderer.stream && !renderer.spooled) {
     // Renderers that need the whole report (a summary up front, say) get it whole.
     const whole = await reportFromInputs(files, stdin);
     await syms(whole);
@@ -93,20 +94,22 @@ export async function runReport(
     return EXIT.ok;
   }
   const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
+  const spooled = streamOf(renderer);
   try {
-    // Captures are written as they complete and then forgotten; the rest follows at the end.
-    const start = renderer.stream.bind(renderer);
+    // Captures are written (or put aside) as they complete and then forgotten; the rest follows at the end.
     let stream: ReportStreamRenderer | null = null;
     const report = await reportFromInputs(files, stdin, {
-      onCapture: (capture, source) => out.write((stream ??= start(() => source)).capture(capture)),
+      onCapture: (capture, source) => out.write((stream ??= spooled.start(() => source)).capture(capture)),
       pause: () => out.flush(),
     });
     await syms(report);
-    for (const chunk of (stream ??= start(() => report.source)).end(report)) out.write(chunk);
+    for (const chunk of (stream ??= spooled.start(() => report.source)).end(report)) out.write(chunk);
     await out.close();
   } catch (error) {
     await out.abort();
     throw error;
+  } finally {
+    spooled.dispose();
   }
   return EXIT.ok;
 }
