@@ -5,6 +5,7 @@
 // caller warns and carries on.
 
 import type { XenConsole } from '../console/xen-console.js';
+import { Emitter } from '../core/emitter.js';
 import { ReportBuilder } from '../report/build.js';
 import { builderCutSink } from '../report/fold-feed.js';
 import type { ReportCapture } from '../report/model.js';
@@ -14,22 +15,23 @@ import { writeChunksAtomically } from './report-output.js';
 
 export interface CaptureReport {
   readonly builder: ReportBuilder;
+  /**
+   * Each key's capture, parsed, as soon as the key ends (before the session does): for the TUI's side
+   * panel. Its description may still change once the host's `h` list is read.
+   */
+  readonly onParsed: Emitter<ReportCapture>['on'];
   /** The session is over: cut what is left (an unfinished line, a key still open). */
   end(): void;
 }
 
-/**
- * Start the report of `console`'s session. `onParsed` hears each key's parsed capture as soon as the
- * key ends (the TUI's side panel can show it).
- */
-export function startCaptureReport(
-  console: XenConsole,
-  onParsed?: (capture: ReportCapture) => void,
-): CaptureReport {
-  const builder = new ReportBuilder({ kind: 'live', name: null }, onParsed ? { onParsed } : {});
+/** Start the report of `console`'s session: fed by the console's fold as lines and keys are cut. */
+export function startCaptureReport(console: XenConsole): CaptureReport {
+  const parsed = new Emitter<ReportCapture>();
+  const builder = new ReportBuilder({ kind: 'live', name: null }, { onParsed: (c) => parsed.fire(c) });
   const sub = console.onCut(builderCutSink(builder, { times: false }));
   return {
     builder,
+    onParsed: parsed.on,
     end() {
       console.finish();
       sub.dispose();

@@ -12,10 +12,17 @@ import { captureView, type ReportView } from './report-view.js';
 
 type Section = ReportView['sections'][number];
 
-export function parsedCaptureView(capture: KeyCapture): ReportView {
+/**
+ * `parsed`: the capture's structure when the caller has it already (a live report parses each key as
+ * it ends: cli/capture-report.ts's onParsed), else it is parsed here.
+ */
+export function parsedCaptureView(
+  capture: KeyCapture,
+  parsed?: ParsedByKey[keyof ParsedByKey] | null,
+): ReportView {
   const base = captureView(capture);
   if (capture.text === '' || !hasParser(capture.key)) return base;
-  const parsed = parseKey(capture.key, capture.text.split('\n'));
+  parsed ??= parseKey(capture.key, capture.text.split('\n'));
   const sections = parsed ? sectionsFor(capture.key, parsed) : [];
   return { title: base.title, sections: [...findingsOf(capture, parsed), ...sections, ...base.sections] };
 }

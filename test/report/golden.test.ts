@@ -79,15 +79,23 @@ describe.each(NAMES)('recording %s', (name) => {
     await fake.open();
     const console = new XenConsole(fake, { clock });
     const report = startCaptureReport(console);
+    // A key's parsed capture is there as soon as its end marker is written, long before the end.
+    const parsedAtKeyEnd: [string, boolean][] = [];
+    report.onParsed((c) => parsedAtKeyEnd.push([c.key, c.parsed !== null]));
+    let keyEnds = 0;
     for (const event of recording.events) {
       now = event.t * 1000;
       if (event.type === 'output') fake.emitData(event.bytes);
-      else if (event.type === 'marker' && event.label.startsWith('key '))
-        console.mark(parseMarker(event.label));
+      else if (event.type === 'marker' && event.label.startsWith('key ')) {
+        const marker = parseMarker(event.label);
+        console.mark(marker);
+        if (marker.type === 'key-end') expect(parsedAtKeyEnd.length).toBe(++keyEnds);
+      }
     }
     report.end();
     const live = report.builder.finish();
     expect(captureView(live)).toEqual(captureView(cast));
+    expect(parsedAtKeyEnd).toEqual(live.captures.map((c) => [c.key, c.parsed !== null]));
     expect(live.captures.map((c) => [c.description, c.found, c.complete])).toEqual(
       cast.captures.map((c) => [c.description, c.found, c.complete]),
     );
