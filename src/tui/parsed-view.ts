@@ -12,13 +12,17 @@ import { captureView, type ReportView } from './report-view.js';
 
 type Section = ReportView['sections'][number];
 
+export function parsedCaptureView(capture: KeyCapture): ReportView {
+  return parsedCaptureViewOf(capture, null);
+}
+
 /**
- * `parsed`: the capture's structure when the caller has it already (a live report parses each key as
- * it ends: cli/capture-report.ts's onParsed), else it is parsed here.
+ * The same, given the capture's structure when the caller has it already (a live report parses each
+ * key as it ends: cli/capture-report.ts's onParsed); null: parse it here.
  */
-export function parsedCaptureView(
+export function parsedCaptureViewOf(
   capture: KeyCapture,
-  parsed?: ParsedByKey[keyof ParsedByKey] | null,
+  parsed: ParsedByKey[keyof ParsedByKey] | null,
 ): ReportView {
   const base = captureView(capture);
   if (capture.text === '' || !hasParser(capture.key)) return base;
