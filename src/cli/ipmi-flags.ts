@@ -7,8 +7,8 @@ import { isatty } from 'node:tty';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Clock } from '../core/clock.js';
 import { XenkeysError } from '../core/errors.js';
-import type { IpmiInterface, IpmiPrivilege } from '../transports/ipmi-command.js';
-import type { IpmiPasswordSource } from '../transports/ipmi.js';
+import type { IpmiInterface, IpmiPrivilege } from '../transports/ipmi/ipmi-command.js';
+import type { IpmiPasswordSource } from '../transports/ipmi/ipmi.js';
 import { ttyPrompt, type SecretPrompt } from '../transports/secret-prompt.js';
 import type { Transport } from '../transports/transport.js';
 
@@ -101,7 +101,7 @@ export function addIpmiFlags(command: Command): Command {
 export async function createIpmiTransport(flags: IpmiFlags, clock: Clock): Promise<Transport> {
   const host = flags.ipmi!;
   const password = passwordSource(flags, `IPMI password for ${flags.user ? `${flags.user}@` : ''}${host}: `);
-  const { IpmiTransport } = await import('../transports/ipmi.js');
+  const { IpmiTransport } = await import('../transports/ipmi/ipmi.js');
   return new IpmiTransport({
     host,
     ...(flags.port !== undefined ? { port: flags.port } : {}),

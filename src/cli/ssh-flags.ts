@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import type { Clock } from '../core/clock.js';
 import { XenkeysError } from '../core/errors.js';
-import { bmcCommand } from '../transports/ssh-target.js';
+import { bmcCommand } from '../transports/ssh/ssh-target.js';
 import type { Transport } from '../transports/transport.js';
 
 export interface SshFlags {
@@ -46,7 +46,7 @@ export async function createSshTransport(flags: SshFlags, _clock: Clock): Promis
     throw new XenkeysError('usage', 'give --bmc or --ssh-command, not both');
   }
   const command = flags.bmc !== undefined ? bmcCommand(flags.bmc) : flags.sshCommand;
-  const { SshTransport } = await import('../transports/ssh.js');
+  const { SshTransport } = await import('../transports/ssh/ssh.js');
   return new SshTransport({
     address: flags.ssh!,
     ...(command !== undefined ? { command } : {}),

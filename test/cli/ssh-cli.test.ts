@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { fingerprint } from '../../src/transports/known-hosts.js';
+import { fingerprint } from '../../src/transports/ssh/known-hosts.js';
 import { newKeyPair, publicBlob, startTestServer, type TestServer } from '../transports/ssh-test-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

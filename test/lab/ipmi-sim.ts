@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeBmc } from '../../src/transports/ipmi-probe.js';
+import { probeBmc } from '../../src/transports/ipmi/ipmi-probe.js';
 
 export interface IpmiSimOptions {
   /** QEMU's serial socket (lab.tcpPort): where SOL goes. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { SshTransport } from '../../src/transports/ssh.js';
+import { SshTransport } from '../../src/transports/ssh/ssh.js';
 import { startSshd, type Sshd } from './sshd.js';
 import { waitForData } from './wait-data.js';
 import { expectLossless } from './capture-checks.js';

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOL_ESCAPE, describeEscape, SolEscaper } from '../../src/transports/ipmi-escape.js';
+import { DEFAULT_SOL_ESCAPE, describeEscape, SolEscaper } from '../../src/transports/ipmi/ipmi-escape.js';
 
 /** ipmitool's input loop: state persists across reads (its statics), one call per read(). */
 class IpmitoolInput {

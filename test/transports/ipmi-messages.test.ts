@@ -3,8 +3,8 @@
 // prefixes that turn out to be console output, the password prompt.
 
 import { describe, expect, it } from 'vitest';
-import { classifyLine, ipmitoolMessages } from '../../src/transports/ipmi-messages.js';
-import { IpmitoolOutput, type OutputEvent } from '../../src/transports/ipmi-output.js';
+import { classifyLine, ipmitoolMessages } from '../../src/transports/ipmi/ipmi-messages.js';
+import { IpmitoolOutput, type OutputEvent } from '../../src/transports/ipmi/ipmi-output.js';
 
 const ESC = 0x1d;
 const messages = ipmitoolMessages(ESC);

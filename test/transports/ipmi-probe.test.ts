@@ -7,7 +7,7 @@ import {
   authCapabilitiesRequest,
   isAuthCapabilitiesReply,
   probeBmc,
-} from '../../src/transports/ipmi-probe.js';
+} from '../../src/transports/ipmi/ipmi-probe.js';
 
 // Captured on this machine: ipmitool 1.8.19's first datagram, and ipmi_sim's answer to ours.
 const IPMITOOL_FIRST = '0600ff07000000000000000000092018c88100388e04b5';

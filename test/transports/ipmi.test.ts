@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import { IpmiTransport, type IpmiTransportOptions } from '../../src/transports/ipmi.js';
+import { IpmiTransport, type IpmiTransportOptions } from '../../src/transports/ipmi/ipmi.js';
 import { ReconnectingTransport } from '../../src/transports/reconnecting.js';
 import type { CloseReason, TransportNotice } from '../../src/transports/transport.js';
 import { installFakeIpmitool, type FakeIpmitool, type FakeMode } from './fake-ipmitool.js';

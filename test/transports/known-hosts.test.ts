@@ -2,7 +2,7 @@
 // from `ssh-keygen -H`, a fingerprint from `ssh-keygen -l`): patterns, [host]:port, markers.
 
 import { describe, expect, it } from 'vitest';
-import { decideHostKey } from '../../src/transports/host-key-policy.js';
+import { decideHostKey } from '../../src/transports/ssh/host-key-policy.js';
 import {
   entryMatches,
   fingerprint,
@@ -12,8 +12,8 @@ import {
   keyTypeOf,
   knownKeyTypes,
   parseKnownHosts,
-} from '../../src/transports/known-hosts.js';
-import { knownHostsName } from '../../src/transports/ssh-target.js';
+} from '../../src/transports/ssh/known-hosts.js';
+import { knownHostsName } from '../../src/transports/ssh/ssh-target.js';
 import { newKeyPair, publicBlob } from './ssh-test-server.js';
 
 // `ssh-keygen -t ed25519`, then `ssh-keygen -lf k.pub` and `ssh-keygen -H` on "[10.0.0.7]:2200 <key>".

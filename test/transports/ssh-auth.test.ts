@@ -9,7 +9,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isXenkeysError } from '../../src/core/errors.js';
-import { SshTransport, type SshTransportOptions } from '../../src/transports/ssh.js';
+import { SshTransport, type SshTransportOptions } from '../../src/transports/ssh/ssh.js';
 import { newKeyPair, startTestServer, type TestServer, type TestServerOptions } from './ssh-test-server.js';
 
 const SECRET = 'correct horse battery staple';

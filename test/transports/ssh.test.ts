@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSshTransport } from '../../src/cli/ssh-flags.js';
 import { systemClock } from '../../src/core/clock.js';
 import { isXenkeysError } from '../../src/core/errors.js';
-import { fingerprint, hashHostName } from '../../src/transports/known-hosts.js';
-import { SshTransport, type SshTransportOptions } from '../../src/transports/ssh.js';
+import { fingerprint, hashHostName } from '../../src/transports/ssh/known-hosts.js';
+import { SshTransport, type SshTransportOptions } from '../../src/transports/ssh/ssh.js';
 import type { CloseReason, TransportNotice } from '../../src/transports/transport.js';
 import { newKeyPair, publicBlob, startTestServer, type TestServer } from './ssh-test-server.js';
 

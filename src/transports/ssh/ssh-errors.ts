@@ -1,7 +1,7 @@
 // Why an SSH connection could not be made, in words a person can act on: ssh2's error levels
 // (socket, timeout, handshake) mapped to 'connect-failed' with a hint for each.
 
-import { XenkeysError } from '../core/errors.js';
+import { XenkeysError } from '../../core/errors.js';
 
 export function connectFailure(
   description: string,

@@ -2,8 +2,8 @@
 // gives up, then settles once with the right error. ipmitool prints the same line for a refused
 // login and a BMC that never answered; the UDP probe run alongside tells them apart.
 
-import type { Clock } from '../core/clock.js';
-import { XenkeysError, type ErrorCode } from '../core/errors.js';
+import type { Clock } from '../../core/clock.js';
+import { XenkeysError, type ErrorCode } from '../../core/errors.js';
 import type { IpmitoolOutcome } from './ipmi-messages.js';
 import { probeBmc, type ProbeOptions, type ProbeResult } from './ipmi-probe.js';
 

@@ -1,7 +1,7 @@
 // --force: `ipmitool … sol deactivate` before activating, so a SOL session left behind by a killed
 // client (or held by someone else) is ended first. Opt-in: it disconnects whoever holds the console.
 
-import type { XenkeysError } from '../core/errors.js';
+import type { XenkeysError } from '../../core/errors.js';
 import type { OpenAttempt } from './ipmi-attempt.js';
 import { deactivateSol } from './ipmi-command.js';
 import type { IpmitoolMessage } from './ipmi-messages.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import SSHConfig from 'ssh-config';
-import { XenkeysError } from '../core/errors.js';
+import { XenkeysError } from '../../core/errors.js';
 import { parseSshAddress } from './ssh-target.js';
 
 export interface SshHostConfig {

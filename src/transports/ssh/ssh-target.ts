@@ -3,7 +3,7 @@
 // raw PTY it runs in. Pure: the CLI, the config file and the transport agree on all three.
 
 import type { PseudoTtyOptions } from 'ssh2';
-import { XenkeysError } from '../core/errors.js';
+import { XenkeysError } from '../../core/errors.js';
 
 export interface SshAddress {
   user?: string;

@@ -2,8 +2,8 @@
 // session is up, a notice for the recording, a failure to open with an error code, or the end of
 // the session. Strings are ipmitool 1.8.19's, verbatim; the comment on each group names its source.
 
-import type { ErrorCode } from '../core/errors.js';
-import type { CloseReason } from './transport.js';
+import type { ErrorCode } from '../../core/errors.js';
+import type { CloseReason } from '../transport.js';
 
 export type IpmitoolOutcome =
   | { kind: 'operational' }

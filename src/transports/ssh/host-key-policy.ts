@@ -6,7 +6,7 @@
 
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { XenkeysError } from '../core/errors.js';
+import { XenkeysError } from '../../core/errors.js';
 import { expandPath } from './ssh-config-file.js';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
 import {

@@ -5,10 +5,10 @@
 import { homedir, userInfo } from 'node:os';
 import path from 'node:path';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { XenkeysError } from '../core/errors.js';
-import { TransportBase } from './base.js';
+import { XenkeysError } from '../../core/errors.js';
+import { TransportBase } from '../base.js';
 import { hostKeyPolicy, HostKeyVerifier, loadKnownHosts, type HostKeyPolicy } from './host-key-policy.js';
-import { ttyPrompt, type SecretPrompt } from './secret-prompt.js';
+import { ttyPrompt, type SecretPrompt } from '../secret-prompt.js';
 import { PASSWORD_ENV, SshAuth } from './ssh-auth.js';
 import { sendBreakRequest } from './ssh-break.js';
 import { resolveSshTarget } from './ssh-config-file.js';

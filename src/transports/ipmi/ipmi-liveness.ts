@@ -2,7 +2,7 @@
 // SOL session, probe the BMC (ipmi-probe.ts); a silent BMC is reported at most idleMs + the probe's
 // attempts × intervalMs after its last byte (10 s + 5 s by default). Any byte, or a reply, resets it.
 
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../../core/clock.js';
 import { silentMessage } from './ipmi-attempt.js';
 import { probeBmc, type ProbeResult } from './ipmi-probe.js';
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { XenkeysError } from '../core/errors.js';
+import { XenkeysError } from '../../core/errors.js';
 import { classifyLine, ipmitoolMessages, type IpmitoolMessage } from './ipmi-messages.js';
 
 export type IpmiInterface = 'lanplus' | 'lan';

@@ -4,7 +4,7 @@
 
 import { createRequire } from 'node:module';
 import type { Client, ClientChannel } from 'ssh2';
-import { XenkeysError } from '../core/errors.js';
+import { XenkeysError } from '../../core/errors.js';
 
 /** OpenSSH's `~B` asks for 1000 ms; servers on ptys ignore the length, BMC UARTs honour it. */
 export const BREAK_MS = 1000;

@@ -13,8 +13,8 @@ import ssh2, {
 
 // ssh2 is CommonJS; Node's ESM loader sees only some of its named exports, not `utils`.
 const { utils } = ssh2;
-import { XenkeysError } from '../core/errors.js';
-import type { SecretPrompt } from './secret-prompt.js';
+import { XenkeysError } from '../../core/errors.js';
+import type { SecretPrompt } from '../secret-prompt.js';
 
 export const PASSWORD_ENV = 'XENKEYS_SSH_PASSWORD';
 

@@ -3,8 +3,8 @@
 // own lines become notices (never console bytes), a silent BMC is noticed in bounded time, and
 // close() ends the session on the BMC too (a killed ipmitool leaves it "already active").
 
-import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
-import { XenkeysError } from '../core/errors.js';
+import { systemClock, type Clock, type TimerHandle } from '../../core/clock.js';
+import { XenkeysError } from '../../core/errors.js';
 import { OpenAttempt } from './ipmi-attempt.js';
 import {
   DEFAULT_IPMI_PORT,
@@ -20,8 +20,8 @@ import { DEFAULT_LIVENESS, watchBmc, type LivenessMonitor, type LivenessOptions 
 import { ipmitoolMessages, lossReason, noticeLevel, type IpmitoolMessage } from './ipmi-messages.js';
 import { IpmitoolOutput, type OutputEvent } from './ipmi-output.js';
 import type { ProbeOptions } from './ipmi-probe.js';
-import { SpawnTransport, type SpawnSpec } from './spawn.js';
-import type { CloseReason, TransportKind } from './transport.js';
+import { SpawnTransport, type SpawnSpec } from '../spawn.js';
+import type { CloseReason, TransportKind } from '../transport.js';
 
 /** A password, a 0600 file ipmitool reads, or a question asked once at the first open(). */
 export type IpmiPasswordSource = IpmiPassword | { prompt: () => Promise<string> };
