@@ -112,24 +112,9 @@ export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
-const NORMS = new WeakMap<readonly string[], readonly NormLine[]>();
-
-/**
- * Every line of an array normalised, once per array: the parsers of `*` and `w` hand the same lines to
- * other parsers, and the section splitter has normalised them already (`remember`).
- */
-export function normaliseAll(lines: readonly string[]): readonly NormLine[] {
-  const known = NORMS.get(lines);
-  // An array that grew since is normalised afresh.
-  if (known && known.length === lines.length) return known;
-  const norms = lines.map((l) => normaliseLine(l));
-  NORMS.set(lines, norms);
-  return norms;
-}
-
-/** `norms` are `lines` normalised, for normaliseAll. */
-export function rememberNorms(lines: readonly string[], norms: readonly NormLine[]): void {
-  if (norms.length === lines.length) NORMS.set(lines, norms);
+/** Every line of an array normalised. */
+export function normaliseAll(lines: readonly string[]): NormLine[] {
+  return lines.map((l) => normaliseLine(l));
 }
 
 /** The message texts of the hypervisor's own lines, for parsers that only read those. */

@@ -4,7 +4,7 @@
 // builder reads on; both sides use this same code, so the report is the same either way.
 
 import { parseKey } from '../parse/key-parsers.js';
-import { detach } from '../parse/prefix.js';
+import { detach, type NormLine } from '../parse/prefix.js';
 import { type FindingsDigest, digestCapture, emptyDigest } from './findings/digest.js';
 import type { ReportCapture } from './model.js';
 
@@ -42,9 +42,12 @@ export class CaptureFinisher {
     private readonly holdBytes = Infinity,
   ) {}
 
-  /** A capture is complete. `lines` are its text's lines, when the caller still has them. */
-  add(draft: CaptureDraft, lines?: readonly string[]): void {
-    const parsed = parseKey(draft.key, lines ?? textLines(draft));
+  /**
+   * A capture is complete. `lines` are its text's lines, when the caller still has them, and `norms`
+   * those lines normalised, when it has those too.
+   */
+  add(draft: CaptureDraft, lines?: readonly string[], norms?: readonly NormLine[]): void {
+    const parsed = parseKey(draft.key, lines ?? textLines(draft), lines ? norms : undefined);
     // The contract's fields first, in its order; then the extras.
     const capture: ReportCapture = {
       key: draft.key,

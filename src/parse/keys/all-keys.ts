@@ -3,7 +3,8 @@
 // xen/common/keyhandler.c run_all_keyhandlers / run_all_nonirq_keyhandlers.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, rememberNorms, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface AllKeysPart {
   key: string;
@@ -20,26 +21,23 @@ const PART = /^\[(.): (.+)\]$/;
 
 export function parseAllKeys(
   lines: readonly string[],
-  parseKey: (key: string, lines: readonly string[]) => object | null,
+  parseKey: (key: string, lines: readonly string[], norms: readonly NormLine[]) => object | null,
+  norms?: readonly NormLine[],
 ): AllKeysParsed {
   const out: AllKeysParsed = { parts: [], unrecognised: [] };
   let part: { key: string; description: string; lines: string[]; norms: NormLine[] } | null = null;
   const close = (): void => {
     if (!part) return;
-    // The part's parser reads the lines normalised here, not normalised again.
-    rememberNorms(part.lines, part.norms);
     out.parts.push({
       key: part.key,
       description: part.description,
       lines: part.lines.length,
-      parsed: parseKey(part.key, part.lines),
+      // The part's parser reads the lines normalised here, not normalised again.
+      parsed: parseKey(part.key, part.lines, part.norms),
     });
     part = null;
   };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const m = n.kind === 'xen' ? PART.exec(n.text) : null;
     if (m) {
       close();
