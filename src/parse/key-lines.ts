@@ -2,7 +2,7 @@
 // normalised form. The caller that has normalised them already (the section splitter, `*` handing its
 // parts on) passes the norms in; any other gets them normalised here. No cache: what is known is passed.
 
-import { normaliseLine, type NormLine } from './prefix.js';
+import { normaliseAll, type NormLine } from './prefix.js';
 
 /** One line of a key's output: as given, and normalised. */
 export interface KeyLine {
@@ -13,7 +13,7 @@ export interface KeyLine {
 /** `lines` normalised: `norms` when they are those lines normalised already, else normalised here. */
 export function normsOf(lines: readonly string[], norms?: readonly NormLine[]): readonly NormLine[] {
   if (norms !== undefined && norms.length === lines.length) return norms;
-  return lines.map((l) => normaliseLine(l));
+  return normaliseAll(lines);
 }
 
 /** Each line of a key's output with its normalised form, in order. */
