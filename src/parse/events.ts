@@ -28,8 +28,9 @@ export interface XenEvent {
   detail: { lines?: string[]; count?: number };
 }
 
+// x86 (arch/x86/traps.c) and Arm's `CPU%d: Unexpected Trap: %s` (arch/arm/traps.c do_unexpected_trap).
 const TRAP_PANIC =
-  /^(FATAL TRAP|FATAL PAGE FAULT|GENERAL PROTECTION FAULT|DOUBLE FAULT|CONTROL-FLOW PROTECTION FAULT|FATAL RESERVED TRAP)/;
+  /^(FATAL TRAP|FATAL PAGE FAULT|GENERAL PROTECTION FAULT|DOUBLE FAULT|CONTROL-FLOW PROTECTION FAULT|FATAL RESERVED TRAP|CPU\d+: Unexpected Trap: )/;
 const STARS = /^\*{30,}\s*$/;
 /** A trace belongs to the panic that follows it if it ended this few lines before (NMI dumps, walks). */
 const TRACE_REACH = 120;

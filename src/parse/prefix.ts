@@ -39,6 +39,8 @@ const BRACKET = 0x5b;
 
 export function normaliseLine(input: string): NormLine {
   const raw = input.includes('\r') ? input.replace(/\r/g, '') : input;
+  // Mail clients turn runs of spaces into no-break spaces (quoted-printable =C2=A0); Xen prints none.
+  if (raw.includes('\u00a0')) return { ...normaliseLine(raw.replace(/\u00a0/g, ' ')), raw };
   // Most lines of a Xen console start with the prefix itself: no search needed for those.
   let at: number;
   let tag: string;
