@@ -1,0 +1,254 @@
+// Real console logs from public sources (test/fixtures/public, each citing its source on its first line),
+// read whole through the report path. Every expectation below was read off the log by a person: the
+// version in its banner, the CPU in its panic box, the domains `q` lists, the CPUs `d` dumps.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ParsedByKey } from '../../src/parse/key-parsers.js';
+import { reportFromLines } from '../../src/report/build.js';
+import type { Report, ReportCapture } from '../../src/report/model.js';
+
+const DIR = path.resolve(import.meta.dirname, '../fixtures/public');
+
+export function publicLog(name: string): Report {
+  const text = readFileSync(path.join(DIR, name), 'utf8');
+  // The first line cites the source; the log follows.
+  return reportFromLines(text.split('\n').slice(1), { kind: 'log', name });
+}
+
+/** The first capture of a key, as a script looking for that key would find it. */
+export function capture<K extends keyof ParsedByKey>(
+  r: Report,
+  key: K,
+): ReportCapture & { parsed: ParsedByKey[K] } {
+  const c = r.captures.find((x) => x.key === key);
+  if (!c) throw new Error(`no capture of key ${key}: ${r.captures.map((x) => x.key).join(' ')}`);
+  return c as ReportCapture & { parsed: ParsedByKey[K] };
+}
+
+const types = (r: Report): string[] => r.events.map((e) => e.type);
+const firstSymbol = (r: Report, type: string): string | null | undefined =>
+  r.events.find((e) => e.type === type)?.callTrace?.[0]?.symbol;
+
+describe('public logs: panics, traps and assertions', () => {
+  it('4.21 arm64 BUG in arm_iommu_map_page (hard-wrapped first line): a panic on CPU 0 with 11 frames', () => {
+    const r = publicLog('xen-4.21-arm64-bug-iommu-map-page.log');
+    expect(r.platform.xenVersion).toBe('4.21-unstable');
+    const panic = r.events.find((e) => e.type === 'panic');
+    expect(panic).toMatchObject({ cpu: 0, message: 'Xen BUG at drivers/passthrough/arm/iommu_helpers.c:49' });
+    expect(panic?.callTrace).toHaveLength(11);
+    expect(panic?.callTrace?.[0]?.symbol).toBe('arm_iommu_map_page+0x80/0x90');
+    expect(panic?.callTrace?.[10]?.symbol).toBe('head.o#primary_switched+0x4/0x10');
+  });
+
+  it('arm64 assertion while bringing up CPU 2 (from its call trace on): a panic on CPU 2', () => {
+    const r = publicLog('xen-arm64-assertion-gicv3-lpi.log');
+    const panic = r.events.find((e) => e.type === 'panic');
+    expect(panic?.cpu).toBe(2);
+    expect(panic?.message).toMatch(/^Assertion '!in_irq\(\) && .*' failed at common\/page_alloc\.c:2212$/);
+    expect(panic?.callTrace?.map((f) => f.symbol)[0]).toBe('alloc_xenheap_pages+0x178/0x194');
+    expect(panic?.callTrace).toHaveLength(10);
+  });
+
+  it('arm32 assertion quoted three deep and wrapped inside the panic box: the panic on CPU 2', () => {
+    const r = publicLog('xen-arm32-assertion-xmalloc-wrapped.log');
+    const panic = r.events.find((e) => e.type === 'panic');
+    expect(panic?.cpu).toBe(2);
+    expect(panic?.message).toMatch(
+      /^Assertion '!in_irq\(\) && \(local_irq_is_enabled\(\) \|\| num_online_cpus\(\)$/,
+    );
+    // 32-bit Arm: 8-digit addresses.
+    expect(panic?.callTrace?.[0]).toEqual({ address: '002389f4', symbol: '_xmalloc+0xfc/0x314' });
+    expect(panic?.callTrace).toHaveLength(7);
+  });
+
+  it('4.15 arm32 undefined instruction: an unexpected trap is a fatal trap and a panic, on CPU 0', () => {
+    const r = publicLog('xen-4.15-arm32-undefined-instruction.log');
+    expect(r.platform.xenVersion).toBe('4.15-unstable');
+    expect(r.platform.buildId).toBe('85d361b8565b90d4e0defe2beb2419e191fd76b4');
+    expect(types(r)).toEqual(['fatal-trap', 'panic']);
+    for (const e of r.events)
+      expect(e).toMatchObject({ cpu: 0, message: 'CPU0: Unexpected Trap: Undefined Instruction' });
+    expect(firstSymbol(r, 'panic')).toBe('identify_cpu+0xc0/0xd4');
+    expect(r.findings[0]?.id).toBe('xen-fatal-trap');
+  });
+
+  it('4.16 arm64 data abort in vPCI (two quoted excerpts): fatal trap and panic on CPU 0, 12 frames', () => {
+    const r = publicLog('xen-4.16-arm64-data-abort-vpci.log');
+    expect(r.platform.xenVersion).toBe('4.16-unstable');
+    expect(types(r)).toEqual(['fatal-trap', 'panic']);
+    expect(r.events[1]).toMatchObject({
+      type: 'panic',
+      cpu: 0,
+      message: 'CPU0: Unexpected Trap: Data Abort',
+    });
+    expect(r.events[1]?.callTrace).toHaveLength(12);
+    expect(firstSymbol(r, 'panic')).toBe('pci_generic_config_read+0x88/0x9c');
+  });
+
+  it('4.15 arm64 with a two-space indent: no GIC is a panic on CPU 0; the command line is read', () => {
+    const r = publicLog('xen-4.15-arm64-panic-no-gic-indented.log');
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'panic',
+        cpu: 0,
+        message: 'Unable to find compatible GIC in the device tree',
+      }),
+    ]);
+    expect(r.platform.commandLine).toBe(
+      'placeholder loglvl=all guest_loglvl=all com1=115200,8n1,0x3e8,5console=com1,vg no-real-mode edd=off',
+    );
+  });
+
+  it('4.17 GPF quoted and hard-wrapped: `Panic on CPU 6:` is a panic, the GPF also a fatal trap', () => {
+    const r = publicLog('xen-4.17-gpf-cpupool-quoted-wrapped.log');
+    expect(r.platform.xenVersion).toBe('4.17.3-pre');
+    expect(types(r)).toEqual(['fatal-trap', 'panic']);
+    for (const e of r.events) expect(e).toMatchObject({ cpu: 6, message: 'GENERAL PROTECTION FAULT' });
+    expect(firstSymbol(r, 'panic')).toBe('schedule_cpu_add+0x50/0x456');
+    // One crash, one finding.
+    expect(r.findings.filter((f) => f.severity === 'critical').map((f) => f.id)).toEqual(['xen-fatal-trap']);
+  });
+
+  it('4.17 assertion with no-break spaces from quoted-printable: the assertion, its RIP frame and panic', () => {
+    const r = publicLog('xen-4.17-assertion-cet-qp-nbsp.log');
+    expect(r.platform.xenVersion).toBe('4.17.0-10.24-d');
+    expect(types(r)).toEqual(['assertion', 'panic']);
+    expect(r.events[0]).toMatchObject({
+      cpu: 0,
+      message: "Assertion 'local_irq_is_enabled()' failed at arch/x86/smp.c:265",
+    });
+    expect(r.events[0]?.callTrace?.map((f) => f.address)).toEqual([
+      'ffff82d040345300',
+      'ffff82d040338a40',
+      'ffff82d0404474f9',
+      'ffff82d0404476cc',
+      'ffff82d04044e37d',
+      'ffff82d040203344',
+    ]);
+    expect(firstSymbol(r, 'assertion')).toBe('flush_area_mask+0x40/0x13e');
+  });
+
+  it('4.14 watchdog during PVH dom0 construction, double-spaced: CPU 0 in page_get_ram_type', () => {
+    const r = publicLog('xen-4.14-watchdog-pvh-dom0-double-spaced.log');
+    expect(r.platform.xenVersion).toBe('4.14-unstable');
+    expect(r.platform.dom0Mode).toBe('pvh');
+    expect(types(r)).toEqual(['watchdog']);
+    expect(r.events[0]?.cpu).toBe(0);
+    expect(r.events[0]?.callTrace).toHaveLength(8);
+    expect(firstSymbol(r, 'watchdog')).toBe('page_get_ram_type+0x58/0xb6');
+  });
+});
+
+describe('public logs: boot', () => {
+  it('Xen 3.4.1 (xenops dmesg, ASCII banner): version, 4 CPUs, credit, command line, switch to dom0', () => {
+    const r = publicLog('xen-3.4-xenclient-boot-vtd.log');
+    expect(r.platform).toMatchObject({
+      xenVersion: '3.4.1-rc7',
+      cpus: 4,
+      scheduler: 'credit',
+      commandLine: 'console=/dev/null dom0_mem=128M iommu=1',
+      iommu: true,
+      dom0Mode: 'pv',
+    });
+    expect(r.events).toEqual([expect.objectContaining({ type: 'input-switch', target: 'dom0' })]);
+  });
+
+  it('4.13 arm64 `xl dmesg` in a mail: a soft-wrapped command line is read whole', () => {
+    const r = publicLog('xen-4.13-arm64-null-sched-r-dmesg.log');
+    expect(r.platform).toMatchObject({
+      xenVersion: '4.13.1-pre',
+      cpus: 6,
+      scheduler: 'null',
+      consoleRingKiB: 16,
+      commandLine:
+        'console=dtuart dtuart=/serial@5a060000 dom0_mem=3000M dom0_max_vcpus=5 hmp-unsafe=true dom0_vcpus_pin sched=null vwfi=native',
+    });
+    expect(r.events.map((e) => [e.type, e.target, e.detail.count ?? null])).toEqual([
+      ['input-switch', 'dom0', null],
+      ['messages-suppressed', null, 11],
+    ]);
+  });
+});
+
+describe('public logs: debug keys', () => {
+  it("4.19 arm64 '0' then 'q': four dom0 vCPUs dumped; three domains with their vCPUs' CPUs", () => {
+    const r = publicLog('xen-4.19-arm64-dom0-regs-and-q.log');
+    expect(r.platform.xenVersion).toBe('4.19-unstable');
+    expect(r.captures.map((c) => c.key)).toEqual(['0', 'q']);
+    const regs = capture(r, '0').parsed;
+    expect(regs.vcpus.map((v) => [v.vcpu, v.rip])).toEqual([
+      [0, 'ffff800008027e50'],
+      [1, 'ffff800008c5dc80'],
+      [2, 'ffff800008027e50'],
+      [3, 'ffff800008027e50'],
+    ]);
+    const q = capture(r, 'q').parsed;
+    expect(q.domains.map((d) => [d.id, d.nrPages, d.maxPages])).toEqual([
+      [0, 262144, 262144],
+      [1, 262148, 262400],
+      [2, 262148, 262400],
+    ]);
+    expect(q.domains.map((d) => d.vcpus.map((v) => [v.id, v.cpu]))).toEqual([
+      [
+        [0, 3],
+        [1, 1],
+        [2, 1],
+        [3, 3],
+      ],
+      [[0, 3]],
+      [[0, 2]],
+    ]);
+  });
+
+  it('4.13 arm64 null scheduler: three `r` dumps (one inside `xl dmesg`), each ending at the next boot line', () => {
+    const r = publicLog('xen-4.13-arm64-null-sched-r-dmesg.log');
+    const runqs = r.captures.filter((c) => c.key === 'r');
+    expect(runqs).toHaveLength(3);
+    for (const c of runqs) expect((c.parsed as ParsedByKey['r']).scheduler).toBe('null');
+    const current = (c: ReportCapture): (string | null)[] =>
+      (c.parsed as ParsedByKey['r']).cpus.map((x) => x.current);
+    expect(current(runqs[0] as ReportCapture)).toEqual(['d0v0', 'd0v1', 'd0v2', 'd0v3', 'd0v4', 'd1v0']);
+    // After `xl destroy`: CPU 5's line names d1v0 but nothing runs there.
+    expect(current(runqs[2] as ReportCapture)).toEqual(['d0v0', 'd0v1', 'd0v2', 'd0v3', 'd0v4', null]);
+    // The boot lines of `xl dmesg` are not the first `r`'s: it ends at its last CPU line.
+    expect((runqs[0] as ReportCapture).text).not.toContain('Checking for initrd');
+  });
+
+  it('4.14 credit2 `r` quoted, with tabs and hard wraps: 16 CPUs, CPU 3 idle, CPU 8 running d0v13', () => {
+    const r = publicLog('xen-4.14-credit2-r-quoted-wrapped.log');
+    const runq = capture(r, 'r').parsed;
+    expect(runq.scheduler).toBe('credit2');
+    expect(runq.onlineCpus).toEqual([...Array(16).keys()]);
+    expect(runq.cpus).toHaveLength(16);
+    expect(runq.cpus[3]?.current).toBe('d[IDLE]v3');
+    expect(runq.cpus[8]?.current).toBe('d0v13');
+    expect(runq.domains.map((d) => d.id)).toEqual([...Array(14).keys()]);
+  });
+
+  it('4.14 `d` quoted without its header, from `*** Dumping CPU1`: one capture of CPUs 1, 2, 5, 6, 7', () => {
+    const r = publicLog('xen-4.14-d-headerless-spin-lock.log');
+    expect(r.captures.map((c) => c.key)).toEqual(['d']);
+    const d = capture(r, 'd').parsed;
+    expect(d.cpus.map((c) => c.cpu)).toEqual([1, 2, 5, 6, 7]);
+    for (const c of d.cpus) expect(c.callTrace[0]?.symbol).toMatch(/^_spin_lock\+0x3[25]\/0x40$/);
+  });
+
+  it('4.8 arm64 `*` double-spaced: its `d` part is also a capture of key `d`, with CPUs 0-3', () => {
+    const r = publicLog('xen-4.8-arm64-star-d-double-spaced.log');
+    expect(r.platform.xenVersion).toBe('4.8.5');
+    expect(r.captures.map((c) => [c.key, c.found])).toEqual([
+      ['h', 'header'],
+      ['*', 'header'],
+      ['d', 'star-part'],
+    ]);
+    expect((capture(r, '*').parsed as ParsedByKey['*']).parts.map((p) => p.key)).toEqual(['d']);
+    const d = capture(r, 'd');
+    expect(d.description).toBe('dump registers');
+    expect(d.parsed.cpus.map((c) => c.cpu)).toEqual([0, 1, 2, 3]);
+    expect(d.parsed.cpus.slice(1).map((c) => c.symbol)).toEqual(Array(3).fill('idle_loop+0x74/0x11c'));
+    // The `h` list (wrapped before "(dmesg)") names 16 keys.
+    expect(capture(r, 'h').parsed.handlers).toHaveLength(16);
+  });
+});
