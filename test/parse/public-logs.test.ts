@@ -246,8 +246,9 @@ describe('public logs: debug keys', () => {
     expect((capture(r, '*').parsed as ParsedByKey['*']).parts.map((p) => p.key)).toEqual(['d']);
     const d = capture(r, 'd');
     expect(d.description).toBe('dump registers');
-    expect(d.parsed.cpus.map((c) => c.cpu)).toEqual([0, 1, 2, 3]);
-    expect(d.parsed.cpus.slice(1).map((c) => c.symbol)).toEqual(Array(3).fill('idle_loop+0x74/0x11c'));
+    const cpus: ParsedByKey['d']['cpus'] = d.parsed.cpus;
+    expect(cpus.map((c) => c.cpu)).toEqual([0, 1, 2, 3]);
+    expect(cpus.slice(1).map((c) => c.symbol)).toEqual(Array(3).fill('idle_loop+0x74/0x11c'));
     // The `h` list (wrapped before "(dmesg)") names 16 keys.
     expect(capture(r, 'h').parsed.handlers).toHaveLength(16);
   });
