@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParsedByKey } from '../../src/parse/key-parsers.js';
+import { normaliseLine } from '../../src/parse/prefix.js';
 import { reportFromLines } from '../../src/report/build.js';
 import type { Report, ReportCapture } from '../../src/report/model.js';
 
@@ -251,5 +252,67 @@ describe('public logs: debug keys', () => {
     expect(cpus.slice(1).map((c) => c.symbol)).toEqual(Array(3).fill('idle_loop+0x74/0x11c'));
     // The `h` list (wrapped before "(dmesg)") names 16 keys.
     expect(capture(r, 'h').parsed.handlers).toHaveLength(16);
+  });
+});
+
+describe('public logs: pasted without the (XEN) prefix, or with too many', () => {
+  it('4.19 EFI_GET_TIME page fault quoted in a commit message without prefixes: fatal trap and panic on CPU 0', () => {
+    const r = publicLog('xen-4.19-no-prefix-efi-get-time-page-fault.log');
+    expect(r.platform.xenVersion).toBe('4.19-unstable');
+    expect(types(r)).toEqual(['fatal-trap', 'panic']);
+    expect(r.events[1]).toMatchObject({ cpu: 0, message: 'FATAL PAGE FAULT' });
+    expect(r.events[1]?.detail.lines).toEqual([
+      'FATAL PAGE FAULT',
+      '[error_code=0011]',
+      'Faulting linear address: 0000000062ccfa70',
+    ]);
+    expect(r.events[1]?.callTrace?.map((f) => f.symbol)[2]).toBe('arch/x86/time.c#get_cmos_time+0x1b3/0x26e');
+    expect(r.events[1]?.callTrace).toHaveLength(6);
+  });
+
+  it('4.18 EFI reboot without prefixes: `FATAL TRAP: vector = 6 (invalid opcode)` on CPU 0, 11 frames', () => {
+    const r = publicLog('xen-4.18-no-prefix-efi-reboot-invalid-opcode.log');
+    expect(r.platform.xenVersion).toBe('4.18-unstable');
+    expect(types(r)).toEqual(['fatal-trap', 'panic']);
+    expect(r.events[1]).toMatchObject({ cpu: 0, message: 'FATAL TRAP: vector = 6 (invalid opcode)' });
+    expect(r.events[1]?.callTrace).toHaveLength(11);
+    expect(r.events[1]?.callTrace?.[2]?.symbol).toBe('machine_restart+0x1da/0x261');
+  });
+
+  it('4.19 credit2 assertion without prefixes: the assertion with its 12-frame trace, then the panic', () => {
+    const r = publicLog('xen-4.19-no-prefix-credit2-assertion-cpu-down.log');
+    expect(types(r)).toEqual(['assertion', 'panic']);
+    expect(r.events[0]).toMatchObject({
+      cpu: 0,
+      message: "Assertion '!cpumask_test_cpu(cpu, &prv->initialized)' failed at common/sched/credit2.c:4111",
+    });
+    expect(r.events[0]?.callTrace).toHaveLength(12);
+    expect(firstSymbol(r, 'assertion')).toBe('common/sched/credit2.c#csched2_free_pdata+0xc8/0x177');
+    expect(r.findings[0]?.id).toBe('xen-assertion');
+  });
+
+  it('eight (XEN) prefixes on one line are one prefix: four Xen lines, two from the firmware', () => {
+    const r = publicLog('xen-efifb-repeated-prefixes.log');
+    expect(r.stats.xenLines).toBe(4);
+    const line = readFileSync(path.join(DIR, 'xen-efifb-repeated-prefixes.log'), 'utf8').split(
+      '\n',
+    )[4] as string;
+    expect(normaliseLine(line)).toMatchObject({
+      kind: 'xen',
+      text: '\ufffdERROR: Class:0; Subclass:0; Operation: 0',
+    });
+  });
+
+  it('4.19 dom0 crash with boot timestamps (Qubes issue excerpt): a dom0-crash event at 5.040906 s', () => {
+    const r = publicLog('xen-4.19-dom0-crash-timestamps-efi-reboot.log');
+    expect(r.platform.xenVersion).toBe('4.19-unstable');
+    expect(r.stats.timestampForms).toEqual(['boot']);
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'dom0-crash',
+        message: 'Hardware Dom0 crashed: rebooting machine in 5 seconds.',
+        time: '5.040906',
+      }),
+    ]);
   });
 });
