@@ -151,7 +151,7 @@ const FACTS = new FirstCharRules<Fact>([
   ],
   [/^HVM: (VMX|SVM) enabled/, ({ info: i }, m) => void (i.hvm ??= m[1] ?? null)],
   [
-    /^HVM: Hardware Assisted Paging \(HAP\) (detected but disabled|not detected|detected)/,
+    /^HVM: Hardware Assisted Paging (?:\(HAP\) )?(detected but disabled|not detected|detected)/, // 4.1: no (HAP)
     ({ info: i }, m) => {
       i.hapDetail ??= m[1] ?? null;
       i.hap ??= m[1] === 'detected';
@@ -215,6 +215,13 @@ export class BootScanner {
     }
     if (n.kind !== 'xen') return;
     const t = n.text;
+    // Two messages on one line (`… UTC 2013(XEN) Bootloader: …`): each is read on its own.
+    const cut = t.indexOf('(XEN)');
+    if (cut > 0) {
+      this.push({ ...n, text: t.slice(0, cut) });
+      this.push({ ...n, text: t.slice(cut + 5).trimStart() });
+      return;
+    }
     const rules = FACTS.candidates(t);
     if (rules.length === 0) return;
     const text = t.trimEnd();

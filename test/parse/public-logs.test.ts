@@ -173,6 +173,33 @@ describe('public logs: boot', () => {
   });
 });
 
+describe('public logs: boot logs as forums and bug trackers carry them', () => {
+  it('Xen 4.1.2 `xm dmesg` whose first line holds two messages: version and build read, 8 CPUs, HAP', () => {
+    const r = publicLog('xen-4.1-boot-two-messages-one-line.log');
+    expect(r.platform).toMatchObject({
+      xenVersion: '4.1.2',
+      cpus: 8,
+      scheduler: 'credit',
+      commandLine: 'placeholder',
+      consoleRingKiB: 16,
+      iommu: true,
+      hap: true,
+      dom0Mode: 'pv',
+    });
+    expect(r.events).toEqual([expect.objectContaining({ type: 'input-switch', target: 'dom0' })]);
+  });
+
+  it("Xen 4.14.0 from Qubes' console log file, every line behind a date stamp: version and command line", () => {
+    const r = publicLog('xen-4.14-qubes-console-log-date-leader.log');
+    expect(r.platform.xenVersion).toBe('4.14.0');
+    expect(r.platform.commandLine).toBe(
+      'placeholder console=none dom0_mem=min:1024M dom0_mem=max:4096M dom0_max_vcpus=1 dom0_vcpus_pin ucode=scan smt=off gnttab_max_frames=2048 gnttab_max_maptrack_frames=4096 ept=exec-sp no-real-mode edd=off',
+    );
+    // 13 of its 16 lines are Xen's: not `Logfile Opened` and not the ` Xen 4.14.0` banner.
+    expect(r.stats.xenLines).toBe(13);
+  });
+});
+
 describe('public logs: debug keys', () => {
   it("4.19 arm64 '0' then 'q': four dom0 vCPUs dumped; three domains with their vCPUs' CPUs", () => {
     const r = publicLog('xen-4.19-arm64-dom0-regs-and-q.log');
