@@ -142,6 +142,58 @@ describe('public logs: panics, traps and assertions', () => {
   });
 });
 
+describe('public logs: more crashes, from issues and mails', () => {
+  it('4.17 Qubes AMD IOMMU BUG (issue excerpt): a panic on CPU 0 in amd_iommu_prepare', () => {
+    const r = publicLog('xen-4.17-qubes-bug-amd-iommu-init.log');
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'panic',
+        cpu: 0,
+        message: 'Xen BUG at drivers/passthrough/amd/iommu_init.c:1386',
+      }),
+    ]);
+    expect(r.events[0]?.callTrace?.map((f) => f.symbol)).toEqual([
+      'amd_iommu_prepare+0x288/0x390',
+      'amd_iommu_init+0x19/0x3c0',
+      'pci_amd_iommu.c#iov_detect+0x26/0x70',
+      'iommu_setup+0x3c/0x230',
+      '__start_xen+0x1672/0x264b',
+      '__high_start+0x94/0xa0',
+    ]);
+  });
+
+  it('4.17.2 register dump cut before its trace (issue excerpt): the version, and no crash made up', () => {
+    const r = publicLog('xen-4.17-dasharo-credit2-register-excerpt.log');
+    expect(r.platform.xenVersion).toBe('4.17.2');
+    expect(r.events).toEqual([]);
+  });
+
+  it('4.13 GPF in the EFI reboot path, then an assertion during kexec: two crashes on CPU 0, in order', () => {
+    const r = publicLog('xen-4.13-gpf-then-kexec-assertion.log');
+    expect(r.platform.xenVersion).toBe('4.13-unstable');
+    expect(r.events.map((e) => [e.type, e.cpu, e.callTrace?.length])).toEqual([
+      ['fatal-trap', 0, 10],
+      ['panic', 0, 10],
+      ['assertion', 0, 22],
+      ['panic', 0, 22],
+    ]);
+    expect(r.events[2]?.message).toBe(
+      "Assertion 'offset == (val & (INTREMAP_ENTRIES - 1))' failed at iommu_intr.c:567",
+    );
+    expect(r.findings.filter((f) => f.severity === 'critical').map((f) => f.id)).toEqual([
+      'xen-fatal-trap',
+      'xen-assertion',
+    ]);
+  });
+
+  it('arm64 dom0less, indented: five DOM1 (vpl011) guest lines and an `r` cut after NOW=', () => {
+    const r = publicLog('xen-arm64-dom0less-vpl011-indented.log');
+    expect(r.stats.guestLines).toBe(5);
+    expect(capture(r, 'r').parsed.now).toBe(16800131328);
+    expect(r.events).toEqual([]);
+  });
+});
+
 describe('public logs: boot', () => {
   it('Xen 3.4.1 (xenops dmesg, ASCII banner): version, 4 CPUs, credit, command line, switch to dom0', () => {
     const r = publicLog('xen-3.4-xenclient-boot-vtd.log');
