@@ -186,6 +186,23 @@ describe('public logs: more crashes, from issues and mails', () => {
     ]);
   });
 
+  it('4.18 arm64 WARN then BUG, double-spaced: one panic on CPU 0 with the 7 frames of the BUG, not of the WARN', () => {
+    const r = publicLog('xen-4.18-arm64-warn-then-bug-double-spaced.log');
+    expect(r.platform.xenVersion).toBe('4.18-unstable');
+    expect(r.events).toEqual([
+      expect.objectContaining({ type: 'panic', cpu: 0, message: 'Xen BUG at arch/arm/arm64/mm.c:120' }),
+    ]);
+    expect(r.events[0]?.callTrace?.map((f) => f.symbol)).toEqual([
+      'update_identity_mapping+0x90/0x94',
+      'update_identity_mapping+0x58/0x94',
+      'arch_cpu_up+0x30/0x78',
+      '__cpu_up+0x80/0x1d0',
+      'cpu_up+0xc8/0xf8',
+      'start_xen+0x8fc/0xcb0',
+      'head.o#primary_switched+0x10/0x30',
+    ]);
+  });
+
   it('arm64 dom0less, indented: five DOM1 (vpl011) guest lines and an `r` cut after NOW=', () => {
     const r = publicLog('xen-arm64-dom0less-vpl011-indented.log');
     expect(r.stats.guestLines).toBe(5);
