@@ -203,6 +203,14 @@ describe('public logs: more crashes, from issues and mails', () => {
     ]);
   });
 
+  it("4.19 CHECKLOCK BUG quoted, indented and elided: all ten of its (XEN) lines are Xen's, the banner gives 4.19", () => {
+    const r = publicLog('xen-4.19-checklock-bug-indented-elided.log');
+    expect(r.platform.xenVersion).toBe('4.19-unstable');
+    expect(r.stats.xenLines).toBe(10);
+    // The quote stops before the panic box: no panic was printed here, and none is made up.
+    expect(types(r)).toEqual([]);
+  });
+
   it('arm64 dom0less, indented: five DOM1 (vpl011) guest lines and an `r` cut after NOW=', () => {
     const r = publicLog('xen-arm64-dom0less-vpl011-indented.log');
     expect(r.stats.guestLines).toBe(5);
