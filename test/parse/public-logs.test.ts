@@ -211,6 +211,21 @@ describe('public logs: more crashes, from issues and mails', () => {
     expect(types(r)).toEqual([]);
   });
 
+  it("4.15 XTF: a nested Xen's lines behind `(d6)` are guest 6's, not this host's (no host version, no event)", () => {
+    const r = publicLog('xen-4.15-xtf-guest-prefixed-xen-lines.log');
+    expect(r.stats.guestLines).toBe(15);
+    expect(r.stats.xenLines).toBe(0);
+    expect(r.platform.xenVersion).toBeNull();
+    expect(r.events).toEqual([]);
+  });
+
+  it('arm64 static-memory BUG quoted with "[snip]": the command line; no panic box, so no event made up', () => {
+    const r = publicLog('xen-arm64-static-mem-bug-quoted-snip.log');
+    expect(r.platform.commandLine).toBe('console=dtuart conswitch=ax');
+    expect(r.stats.xenLines).toBe(15);
+    expect(r.events).toEqual([]);
+  });
+
   it('arm64 dom0less, indented: five DOM1 (vpl011) guest lines and an `r` cut after NOW=', () => {
     const r = publicLog('xen-arm64-dom0less-vpl011-indented.log');
     expect(r.stats.guestLines).toBe(5);
