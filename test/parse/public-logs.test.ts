@@ -322,6 +322,25 @@ describe('public logs: debug keys', () => {
     ]);
   });
 
+  it('`m` from a blog post after `xl dmesg`: Dom heap 4476036 kB free, Xen heap 0, nine zones', () => {
+    const r = publicLog('xen-m-memory-info-blog.log');
+    const m = capture(r, 'm');
+    expect(m.found).toBe('first-line');
+    expect(m.parsed.domHeapFreeKiB).toBe(4476036);
+    expect(Object.keys(m.parsed.heapFreeKiB)).toEqual(['13', '15', '16', '17', '18', '19', '20', '21', '22']);
+    expect(m.parsed.heapFreeKiB['19']).toBe(1031944);
+  });
+
+  it('arm64 `u` in a commit message: two nodes, CPUs 0-1 on node 0 and 2-3 on node 1, dom0 all on node 0', () => {
+    const r = publicLog('xen-arm64-u-numa-patch.log');
+    const u = capture(r, 'u').parsed;
+    expect(u.nodes.map((n) => [n.id, n.sizePages, n.freePages])).toEqual([
+      [0, 520192, 257673],
+      [1, 524288, 499676],
+    ]);
+    expect(u.domains).toEqual([{ id: 0, totalPages: 262144, pagesByNode: { '0': 262144, '1': 0 } }]);
+  });
+
   it('4.13 arm64 null scheduler: three `r` dumps (one inside `xl dmesg`), each ending at the next boot line', () => {
     const r = publicLog('xen-4.13-arm64-null-sched-r-dmesg.log');
     const runqs = r.captures.filter((c) => c.key === 'r');
