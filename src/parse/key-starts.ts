@@ -53,6 +53,7 @@ const INNER_LINES: readonly [RegExp, string][] = [
   [/^\*\*\* Dumping CPU\d+ (?:host|guest) state/, 'd'], // common/keyhandler.c dump_registers
   [/^\*\*\* Dumping Dom\d+ vcpu#\d+ state: \*\*\*$/, '0'], // common/keyhandler.c dump_hwdom_registers
   [/^General information for domain \d+:$/, 'q'], // common/keyhandler.c dump_domains
+  [/^Event channel information for domain \d+:$/, 'e'], // common/event_channel.c dump_evtchn_info
   [/^Online Cpus: |^Cpupool \d+:$|^Scheduler: .+ \(\w+\)$/, 'r'], // common/sched/cpupool.c dump_runq
 ];
 

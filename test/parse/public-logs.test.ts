@@ -341,6 +341,19 @@ describe('public logs: debug keys', () => {
     expect(u.domains).toEqual([{ id: 0, totalPages: 262144, pagesByNode: { '0': 262144, '1': 0 } }]);
   });
 
+  it('two `e` outputs quoted without their header: one `e` capture, domains 27 (3 ports) and 28 (4 ports)', () => {
+    const r = publicLog('xen-e-headerless-two-domains.log');
+    expect(r.captures.map((c) => [c.key, c.found])).toEqual([['e', 'first-line']]);
+    const e = capture(r, 'e').parsed;
+    expect(e.domains.map((d) => [d.id, d.ports.length])).toEqual([
+      [27, 3],
+      [28, 4],
+    ]);
+    // Port 1 of domain 27 is pending (p/m/s = 1/0/1), and so is port 4 of domain 28.
+    expect(e.domains[0]?.ports[0]).toMatchObject({ port: 1, pending: 1, masked: 0 });
+    expect(e.domains[1]?.ports[3]).toMatchObject({ port: 4, pending: 1, masked: 0 });
+  });
+
   it('4.13 arm64 null scheduler: three `r` dumps (one inside `xl dmesg`), each ending at the next boot line', () => {
     const r = publicLog('xen-4.13-arm64-null-sched-r-dmesg.log');
     const runqs = r.captures.filter((c) => c.key === 'r');
