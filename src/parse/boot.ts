@@ -4,7 +4,7 @@
 // common/sched/core.c, drivers/passthrough/iommu.c, arch/x86/hvm/hvm.c, arch/x86/pv/dom0_build.c, …).
 
 import { FirstCharRules } from './first-char.js';
-import { detach, normaliseLine, type NormLine } from './prefix.js';
+import { detach, LineNormaliser, type NormLine } from './prefix.js';
 
 export type FactSource = 'boot-log' | 'register-dump' | 'dom0-log' | 'run-queues';
 
@@ -151,7 +151,7 @@ const FACTS = new FirstCharRules<Fact>([
   ],
   [/^HVM: (VMX|SVM) enabled/, ({ info: i }, m) => void (i.hvm ??= m[1] ?? null)],
   [
-    /^HVM: Hardware Assisted Paging \(HAP\) (detected but disabled|not detected|detected)/,
+    /^HVM: Hardware Assisted Paging (?:\(HAP\) )?(detected but disabled|not detected|detected)/, // 4.1: no (HAP)
     ({ info: i }, m) => {
       i.hapDetail ??= m[1] ?? null;
       i.hap ??= m[1] === 'detected';
@@ -198,7 +198,14 @@ export class BootScanner {
   pvLayout = false;
   fallbackVersion: { version: string; source: FactSource } | null = null;
 
+  /** The command line was cut by a mail's soft wrap (format=flowed: the line ends in a space). */
+  private wrapped = false;
+
   push(n: NormLine): void {
+    if (this.wrapped) {
+      this.wrapped = n.kind === 'foreign' && n.text.trim() !== '';
+      if (this.wrapped) return this.continueCommandLine(n);
+    }
     if (n.kind === 'foreign') {
       // dom0 Linux: "Xen version: 4.17.7 (preserve-AD)" (arch/x86/xen/enlighten.c), a last resort.
       if (this.fallbackVersion || !n.text.includes('Xen version')) return;
@@ -208,12 +215,21 @@ export class BootScanner {
     }
     if (n.kind !== 'xen') return;
     const t = n.text;
+    // Two messages on one line (`… UTC 2013(XEN) Bootloader: …`): each is read on its own.
+    const cut = t.indexOf('(XEN)');
+    if (cut > 0) {
+      this.push({ ...n, text: t.slice(0, cut) });
+      this.push({ ...n, text: t.slice(cut + 5).trimStart() });
+      return;
+    }
     const rules = FACTS.candidates(t);
     if (rules.length === 0) return;
     const text = t.trimEnd();
     for (const [re, fact] of rules) {
       const m = re.exec(text);
       if (m) {
+        if (this.info.commandLine === null && text.startsWith('Command line: ') && n.raw.endsWith(' '))
+          this.wrapped = true;
         // Facts keep pieces of the line: copy them out of the (possibly huge) text they were cut from.
         fact(
           this,
@@ -222,6 +238,13 @@ export class BootScanner {
         return;
       }
     }
+  }
+
+  private continueCommandLine(n: NormLine): void {
+    const i = this.info;
+    i.commandLine = detach(`${i.commandLine ?? ''} ${n.text.trim()}`.trim());
+    i.dom0Memory.option ??= /(?:^|\s)dom0_mem=(\S+)/.exec(i.commandLine)?.[1] ?? null;
+    this.wrapped = n.raw.endsWith(' ');
   }
 
   result(): BootInfo {
@@ -242,6 +265,7 @@ export class BootScanner {
 
 export function parseBoot(lines: Iterable<string>): BootInfo {
   const scanner = new BootScanner();
-  for (const line of lines) scanner.push(normaliseLine(line));
+  const normaliser = new LineNormaliser();
+  for (const line of lines) scanner.push(normaliser.next(line));
   return scanner.result();
 }

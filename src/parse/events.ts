@@ -28,8 +28,9 @@ export interface XenEvent {
   detail: { lines?: string[]; count?: number };
 }
 
+// x86 (arch/x86/traps.c) and Arm's `CPU%d: Unexpected Trap: %s` (arch/arm/traps.c do_unexpected_trap).
 const TRAP_PANIC =
-  /^(FATAL TRAP|FATAL PAGE FAULT|GENERAL PROTECTION FAULT|DOUBLE FAULT|CONTROL-FLOW PROTECTION FAULT|FATAL RESERVED TRAP)/;
+  /^(FATAL TRAP|FATAL PAGE FAULT|GENERAL PROTECTION FAULT|DOUBLE FAULT|CONTROL-FLOW PROTECTION FAULT|FATAL RESERVED TRAP|CPU\d+: Unexpected Trap: )/;
 const STARS = /^\*{30,}\s*$/;
 /** A trace belongs to the panic that follows it if it ended this few lines before (NMI dumps, walks). */
 const TRACE_REACH = 120;
@@ -48,7 +49,11 @@ type OnEvent = (s: EventScanner, m: RegExpExecArray, at: At) => void;
 const RULES = new FirstCharRules<OnEvent>([
   [/^Panic on CPU (\d+):/, (s, m, at) => s.startPanic(at, Number(m[1]))],
   [/^CPU:\s+(\d+)\s*$/, (s, m) => s.cpuLine(Number(m[1]))],
-  [/^Assertion '.*' failed(?: at |, line )/, (s, _m, at) => s.await(s.event(at, 'assertion'), at.index)],
+  // A mail's hard wrap can end the line right after `failed at` (or inside the expression).
+  [
+    /^Assertion '.*' failed(?: at\b|, line )|^Assertion '[^']*$/,
+    (s, _m, at) => s.await(s.event(at, 'assertion'), at.index),
+  ],
   [
     /^Watchdog timer detects that CPU(\d+) is stuck/,
     (s, m, at) => s.await(s.event(at, 'watchdog', { cpu: Number(m[1]) }), at.index),
@@ -77,10 +82,10 @@ const RULES = new FirstCharRules<OnEvent>([
   ],
 ]);
 
-/** First characters of every rule, the stars of a panic box and `Xen call trace:`. */
+/** First characters of every rule, the stars of a panic box, `Xen call trace:`, or a message mid-line. */
 function maybeEvent(t: string): boolean {
   const c = t.charCodeAt(0);
-  return c === 0x58 /* X */ || RULES.candidates(t).length > 0;
+  return c === 0x58 /* X */ || RULES.candidates(t).length > 0 || t.includes('(XEN)');
 }
 
 interface Pending {
@@ -104,6 +109,10 @@ export class EventScanner {
     if (!this.trace && !this.panic && !maybeEvent(t0)) return;
     const t = t0.trimEnd();
     this.traceLine(t, index);
+    this.line(t, n, index, replay);
+  }
+
+  private line(t: string, n: NormLine, index: number, replay: boolean): void {
     if (this.panic) {
       if (STARS.test(t) || this.panic.lines.length >= 20) this.endPanic();
       else if (t.trim() !== '') this.panic.lines.push(detach(t.trim()));
@@ -111,6 +120,12 @@ export class EventScanner {
     }
     const hit = RULES.match(t);
     if (hit) hit.value(this, hit.match, { index, time: n.timestamp?.text ?? null, replay, text: t });
+    // A message that starts mid-line, after another one cut short (two CPUs printing at once, a paste):
+    // `(XEN) Fre(XEN) Watchdog timer detects that CPU2 is stuck!`. Its own text is read too.
+    else {
+      const inner = embeddedMessage(t);
+      if (inner !== null) this.line(inner, n, index, replay);
+    }
   }
 
   /** An event found on the line being read (RULES call this). */
@@ -183,8 +198,8 @@ export class EventScanner {
     const message = p.lines[0] ?? `Panic on CPU ${p.cpu}:`;
     const trace =
       this.lastTrace && p.at - this.lastTrace.end <= TRACE_REACH ? brief(this.lastTrace.entries) : null;
-    this.add({
-      type: TRAP_PANIC.test(message) ? 'fatal-trap' : 'panic',
+    const event = (type: EventType): XenEvent => ({
+      type,
       cpu: p.cpu,
       message,
       target: null,
@@ -192,8 +207,12 @@ export class EventScanner {
       line: p.at,
       time: p.time,
       replayed: p.replayed,
-      detail: { lines: p.lines },
+      detail: { lines: [...p.lines] },
     });
+    // `Panic on CPU N:` is a panic whatever its cause; a fatal trap is also its own event, first, so
+    // that the panic reads as its ending.
+    if (TRAP_PANIC.test(message)) this.add(event('fatal-trap'));
+    this.add(event('panic'));
   }
 
   private add(event: XenEvent): XenEvent {
@@ -204,6 +223,16 @@ export class EventScanner {
     this.events.push(event);
     return event;
   }
+}
+
+const EMBEDDED = /\((?:XEN)\) ?(?=\S)/g;
+
+/** The text after a `(XEN)` prefix inside a line's message, or null (the last one wins). */
+function embeddedMessage(t: string): string | null {
+  if (!t.includes('(XEN)')) return null;
+  let last = -1;
+  for (const m of t.matchAll(EMBEDDED)) last = m.index + m[0].length;
+  return last > 0 && last < t.length ? t.slice(last) : null;
 }
 
 function brief(entries: CallTraceEntry[]): { address: string; symbol: string | null }[] {

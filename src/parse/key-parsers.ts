@@ -25,6 +25,7 @@ import { type RunqParsed, parseRunq } from './keys/runq.js';
 import { type SoftTscParsed, parseSoftTsc } from './keys/softtsc.js';
 import { type TimersParsed, parseTimers } from './keys/timers.js';
 import { type VmcsParsed, parseVmcs } from './keys/vmcs.js';
+import type { NormLine } from './prefix.js';
 
 export interface ParsedByKey {
   h: HandlerListParsed;
@@ -55,7 +56,9 @@ export interface ParsedByKey {
 
 export type ParsedKey = ParsedByKey[keyof ParsedByKey];
 
-type Parsers = { [K in keyof ParsedByKey]: (lines: readonly string[]) => ParsedByKey[K] };
+type Parsers = {
+  [K in keyof ParsedByKey]: (lines: readonly string[], norms?: readonly NormLine[]) => ParsedByKey[K];
+};
 
 const PARSERS: Parsers = {
   h: parseHandlerList,
@@ -81,18 +84,25 @@ const PARSERS: Parsers = {
   x: parseLivepatch,
   I: parseHvmIrq,
   v: parseVmcs,
-  '*': (lines) => parseAllKeys(lines, parseKey),
+  '*': (lines, norms) => parseAllKeys(lines, parseKey, norms),
 };
 
 export function hasParser(key: string): key is keyof ParsedByKey {
   return Object.prototype.hasOwnProperty.call(PARSERS, key);
 }
 
-/** The key's structure, or null for a key no parser knows. Never throws: a parser bug leaves null. */
-export function parseKey(key: string, lines: readonly string[]): ParsedKey | null {
+/**
+ * The key's structure, or null for a key no parser knows. Never throws: a parser bug leaves null.
+ * `norms`: the lines normalised, when the caller has them (else the parser normalises them).
+ */
+export function parseKey(
+  key: string,
+  lines: readonly string[],
+  norms?: readonly NormLine[],
+): ParsedKey | null {
   if (!hasParser(key)) return null;
   try {
-    return PARSERS[key](lines);
+    return PARSERS[key](lines, norms);
   } catch {
     return null;
   }

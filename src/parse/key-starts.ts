@@ -11,6 +11,12 @@ export interface KeyStart {
   key: string;
   description: string | null;
   form: 'header' | 'first-line' | 'star-sub';
+  /**
+   * A line from inside the key's output that starts it only when what came before it was not
+   * captured (a `d` from `*** Dumping CPU…`, an `r` from its pool lines): inside that key's own
+   * output it is just the next line.
+   */
+  continues?: true;
 }
 
 const HEADER = /^'(.)' pressed -> ?(.*)$/;
@@ -39,7 +45,19 @@ const FIRST_LINES: readonly [RegExp, string][] = [
   [/^domain\d+ EPT p2m table:$/, 'D'], // arch/x86/mm/p2m-ept.c
 ];
 
-type StartRule = 'header' | 'gnttab' | 'star-sub' | { key: string };
+/**
+ * Lines that recur inside a key's output, and so start it only when its first lines are missing: a
+ * copy cut by a scroll-back, `xl dmesg` after the ring wrapped, a mail that quotes from the middle.
+ */
+const INNER_LINES: readonly [RegExp, string][] = [
+  [/^\*\*\* Dumping CPU\d+ (?:host|guest) state/, 'd'], // common/keyhandler.c dump_registers
+  [/^\*\*\* Dumping Dom\d+ vcpu#\d+ state: \*\*\*$/, '0'], // common/keyhandler.c dump_hwdom_registers
+  [/^General information for domain \d+:$/, 'q'], // common/keyhandler.c dump_domains
+  [/^Event channel information for domain \d+:$/, 'e'], // common/event_channel.c dump_evtchn_info
+  [/^Online Cpus: |^Cpupool \d+:$|^Scheduler: .+ \(\w+\)$/, 'r'], // common/sched/cpupool.c dump_runq
+];
+
+type StartRule = 'header' | 'gnttab' | 'star-sub' | { key: string; continues?: true };
 
 /** Every start in the order it is tried, filed by first character: one lookup turns most lines away. */
 const STARTS = new FirstCharRules<StartRule>([
@@ -48,6 +66,7 @@ const STARTS = new FirstCharRules<StartRule>([
   [GNTTAB, 'gnttab'],
   [STAR_SUB, 'star-sub'],
   ...FIRST_LINES.map(([re, key]): [RegExp, StartRule] => [re, { key }]),
+  ...INNER_LINES.map(([re, key]): [RegExp, StartRule] => [re, { key, continues: true }]),
 ]);
 
 /** The start of a key's output on this line, if it is one. Only hypervisor lines start sections. */
@@ -65,7 +84,9 @@ export function detectStart(n: NormLine): KeyStart | null {
       if ((m[1] ?? '').length === 1) return { key: m[1] ?? '', description: m[2] ?? null, form: 'star-sub' };
       continue;
     }
-    return { key: rule.key, description: null, form: 'first-line' };
+    const start: KeyStart = { key: rule.key, description: null, form: 'first-line' };
+    if (rule.continues) start.continues = true;
+    return start;
   }
   return null;
 }
@@ -97,6 +118,14 @@ export function isLastLine(key: string, t: string): boolean {
   }
 }
 
+/** Every line `r` prints outside its indented blocks (common/sched/*.c dump_runq and the schedulers). */
+const RUNQ_LINE = new RegExp(
+  '^(sched_smt_power_savings: |NOW=|Online Cpus: |Idle cpupool:|Free Cpus: |Cpupool \\d+:|Cpus: ' +
+    '|Scheduling granularity: |Scheduler: |CPUs? ?info:|info:|CPU\\[\\d+\\]|Runqueue \\d+:|RUNQ:' +
+    '|Domain info:|[Dd]omain: \\d|active (units|vcpus):|Global |Waitqueue:|idlers: |Active queues: ' +
+    '|\\[\\s*-?\\d+\\.\\d+\\s*\\]|\\s)',
+);
+
 /**
  * Whether a hypervisor line can belong to this key's output, for keys with a closed grammar; other keys
  * take every line until the next start. A line refused here ends the section.
@@ -120,6 +149,8 @@ export function accepts(key: string, t: string): boolean {
       return /^(NODE\d|idx\d|CPU\d|Memory location|Domain \d|d\d+ \(total|phys_to_nid|mfn_to_nid|\s)/.test(t);
     case 'e':
       return /^(Event channel information|Polling vCPUs|\s)/.test(t);
+    case 'r':
+      return RUNQ_LINE.test(t);
     default:
       return true;
   }

@@ -39,6 +39,8 @@ const BRACKET = 0x5b;
 
 export function normaliseLine(input: string): NormLine {
   const raw = input.includes('\r') ? input.replace(/\r/g, '') : input;
+  // Mail clients turn runs of spaces into no-break spaces (quoted-printable =C2=A0); Xen prints none.
+  if (raw.includes('\u00a0')) return { ...normaliseLine(raw.replace(/\u00a0/g, ' ')), raw };
   // Most lines of a Xen console start with the prefix itself: no search needed for those.
   let at: number;
   let tag: string;
@@ -112,24 +114,65 @@ export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
-const NORMS = new WeakMap<readonly string[], readonly NormLine[]>();
-
-/**
- * Every line of an array normalised, once per array: the parsers of `*` and `w` hand the same lines to
- * other parsers, and the section splitter has normalised them already (`remember`).
- */
-export function normaliseAll(lines: readonly string[]): readonly NormLine[] {
-  const known = NORMS.get(lines);
-  // An array that grew since is normalised afresh.
-  if (known && known.length === lines.length) return known;
-  const norms = lines.map((l) => normaliseLine(l));
-  NORMS.set(lines, norms);
-  return norms;
+/** Every line of an array normalised, in order (so a pasted log without prefixes is adopted: LineNormaliser). */
+export function normaliseAll(lines: readonly string[]): NormLine[] {
+  const n = new LineNormaliser();
+  return lines.map((l) => n.next(l));
 }
 
-/** `norms` are `lines` normalised, for normaliseAll. */
-export function rememberNorms(lines: readonly string[], norms: readonly NormLine[]): void {
-  if (norms.length === lines.length) NORMS.set(lines, norms);
+/**
+ * Lines only Xen prints, at the start of a line: one of them without its `(XEN) ` prefix means a Xen log
+ * was pasted without prefixes (a forum post, a bug tracker, `xl dmesg | cut`, a mail that dropped them).
+ * Sources: xen/drivers/char/console.c (panic), arch/x86/traps.c and common/bug.c, common/keyhandler.c,
+ * common/sched/cpupool.c, arch/*\/setup.c (xen-console.md §4–§6).
+ */
+const BARE_XEN = new RegExp(
+  [
+    "^'.' pressed -> ",
+    '^Panic on CPU \\d+:$',
+    '^----\\[ Xen-\\d+\\.\\d+',
+    '^\\*\\*\\* Dumping (?:CPU\\d+ (?:host|guest) state|Dom\\d+ vcpu#\\d+ state)',
+    '^Xen call trace:$',
+    '^Xen stack trace from [re]?sp=',
+    '^Watchdog timer detects that CPU\\d+ is stuck',
+    "^Assertion '.*' failed",
+    '^Xen BUG at \\S+:\\d+',
+    '^sched_smt_power_savings: ',
+    '^General information for domain \\d+:$',
+    '^Xen version \\d+\\.\\d+\\S* \\(',
+    '^Brought up \\d+ CPUs$',
+    '^Using scheduler: .+ \\(\\w+\\)$',
+  ].join('|'),
+);
+/** What ends a run of bare Xen lines: a Linux kernel line, a shell prompt, a guest's or Xen's prefix. */
+const NOT_XEN = /^\[\s*\d+\.\d+\]|^[#$] |^\S+@\S+[:~][^ ]*[#$] /;
+
+/**
+ * normaliseLine for lines in order, which also reads a Xen log pasted without its `(XEN) ` prefixes:
+ * from a line only Xen prints (BARE_XEN) until a line that is plainly something else (NOT_XEN) or one
+ * with a prefix of its own, unprefixed lines are Xen's (`leader` null, the text as it is). A log with
+ * the prefix on some lines only is read the same way. Nothing changes for a log whose Xen lines all
+ * carry the prefix: no unprefixed line there looks like BARE_XEN.
+ */
+export class LineNormaliser {
+  private bare = false;
+
+  next(raw: string): NormLine {
+    const n = normaliseLine(raw);
+    if (n.kind !== 'foreign') {
+      if (n.kind === 'guest') this.bare = false;
+      return n;
+    }
+    const t = n.text;
+    if (!this.bare) {
+      if (!BARE_XEN.test(t)) return n;
+      this.bare = true;
+    } else if (NOT_XEN.test(t)) {
+      this.bare = false;
+      return n;
+    }
+    return { ...n, kind: 'xen' };
+  }
 }
 
 /** The message texts of the hypervisor's own lines, for parsers that only read those. */

@@ -5,7 +5,7 @@
 // (xen/drivers/char/console.c dump_console_ring_key prints the header into the ring before copying it out).
 
 import { accepts, detectStart, isLastLine, isSwitchLine, type KeyStart } from './key-starts.js';
-import { normaliseAll, normaliseLine, type NormLine } from './prefix.js';
+import { LineNormaliser, normaliseAll, type NormLine } from './prefix.js';
 
 export interface Section {
   key: string;
@@ -44,6 +44,8 @@ export class SectionSplitter {
   private replay: OpenReplay | null = null;
   private readonly maxReplay: number;
   private readonly keepNorms: boolean;
+  /** Lines pushed without their norm are normalised in order (a log pasted without prefixes). */
+  private readonly normaliser = new LineNormaliser();
 
   constructor(
     private readonly emit: (item: SplitItem) => void,
@@ -57,7 +59,7 @@ export class SectionSplitter {
    * The next line; `norm` when the caller has normalised it already. `canReplay` false: a `w` header
    * here cannot meet its closing copy (see endReplay).
    */
-  push(raw: string, norm: NormLine = normaliseLine(raw), canReplay = true): void {
+  push(raw: string, norm: NormLine = this.normaliser.next(raw), canReplay = true): void {
     if (this.replay) this.pushReplay(raw, norm);
     else this.pushLine(raw, norm, canReplay);
   }
@@ -74,8 +76,10 @@ export class SectionSplitter {
       this.line(raw, norm, null, false);
       return;
     }
-    const start = detectStart(norm);
     const cur = this.current;
+    let start = detectStart(norm);
+    // A line that recurs inside its key's output continues that output (and a `*` part of that key).
+    if (start?.continues && cur && (cur.section.key === start.key || cur.starSub === start.key)) start = null;
     if (cur && cur.section.key === '*') {
       if (!start || start.form === 'star-sub' || start.key === cur.starSub) {
         if (start?.form === 'star-sub') cur.starSub = start.key;

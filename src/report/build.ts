@@ -6,7 +6,7 @@
 import { BootScanner } from '../parse/boot.js';
 import { Dom0Scanner } from '../parse/dom0-virt.js';
 import { EventScanner } from '../parse/events.js';
-import { detach, normaliseAll, rememberNorms, type NormLine } from '../parse/prefix.js';
+import { detach, normaliseAll, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
 import { withDom0Panic } from './dom0-event.js';
 import { emptyDigest } from './findings/digest.js';
@@ -130,7 +130,7 @@ export class ReportBuilder {
       endReason,
       complete: !cut && (capture.key !== 'w' || replay !== null),
     };
-    this.complete(draft, capture.lines);
+    this.complete(draft, capture.lines, norms);
   }
 
   /**
@@ -170,16 +170,16 @@ export class ReportBuilder {
     return report;
   }
 
-  private complete(draft: CaptureDraft, lines: readonly string[]): void {
+  private complete(draft: CaptureDraft, lines: readonly string[], norms?: readonly NormLine[]): void {
     if (this.onDraft) this.onDraft(draft);
-    else this.finisher?.add(draft, lines);
+    else this.finisher?.add(draft, lines, norms);
   }
 
   private onItem(item: SplitItem): void {
     if (item.type === 'section') {
       const s = item.section;
-      rememberNorms(s.lines, s.norms);
-      this.complete(fromSection(s, this.openSection === s ? this.openSectionStart : null), s.lines);
+      const start = this.openSection === s ? this.openSectionStart : null;
+      this.complete(fromSection(s, start), s.lines, s.norms);
       this.events.boundary();
       this.openSection = null;
       return;

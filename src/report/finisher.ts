@@ -3,8 +3,10 @@
 // Separate from the builder so the parsing can run on another thread (cli/report-worker.ts) while the
 // builder reads on; both sides use this same code, so the report is the same either way.
 
+import type { AllKeysParsed } from '../parse/keys/all-keys.js';
 import { parseKey } from '../parse/key-parsers.js';
-import { detach } from '../parse/prefix.js';
+import { detach, type NormLine } from '../parse/prefix.js';
+import { splitStarParts } from '../parse/star-parts.js';
 import { type FindingsDigest, digestCapture, emptyDigest } from './findings/digest.js';
 import type { ReportCapture } from './model.js';
 
@@ -43,9 +45,12 @@ export class CaptureFinisher {
     private readonly onParsed?: (capture: ReportCapture) => void,
   ) {}
 
-  /** A capture is complete. `lines` are its text's lines, when the caller still has them. */
-  add(draft: CaptureDraft, lines?: readonly string[]): void {
-    const parsed = parseKey(draft.key, lines ?? textLines(draft));
+  /**
+   * A capture is complete. `lines` are its text's lines, when the caller still has them, and `norms`
+   * those lines normalised, when it has those too.
+   */
+  add(draft: CaptureDraft, lines?: readonly string[], norms?: readonly NormLine[]): void {
+    const parsed = parseKey(draft.key, lines ?? textLines(draft), lines ? norms : undefined);
     // The contract's fields first, in its order; then the extras.
     const capture: ReportCapture = {
       key: draft.key,
@@ -67,6 +72,7 @@ export class CaptureFinisher {
         this.handlers.set(x.key, detach(x.description));
     }
     this.held.push(capture);
+    if (capture.key === '*' && parsed !== null) this.held.push(...starPartCaptures(capture, lines));
     if (this.handlers === null && this.holding) {
       this.heldBytes += capture.text.length;
       if (this.heldBytes <= this.holdBytes) return;
@@ -99,6 +105,30 @@ export class CaptureFinisher {
 /** The lines of a capture's text again (lines hold no \n; one empty line is text '' with lines 1). */
 export function textLines(draft: Pick<CaptureDraft, 'lines' | 'text'>): string[] {
   return draft.lines === 0 ? [] : draft.text.split('\n');
+}
+
+/** Each key's part of a `*` capture as a capture of that key (the contract: one capture per key found). */
+function starPartCaptures(star: ReportCapture, given?: readonly string[]): ReportCapture[] {
+  const lines = given ?? textLines(star);
+  const parsed = (star.parsed as AllKeysParsed).parts;
+  const split = splitStarParts(lines);
+  return split.map((p, i) => {
+    const text = lines.slice(p.from, p.to).join('\n');
+    return {
+      key: p.key,
+      description: p.description,
+      start: star.start,
+      // The contract counts no lines in an empty text.
+      lines: text === '' ? 0 : p.to - p.from,
+      text,
+      parsed: (parsed[i]?.parsed ?? null) as ReportCapture['parsed'],
+      found: 'star-part',
+      end: null,
+      endReason: null,
+      // Only the last part can have been cut with its `*`.
+      complete: star.complete || i < split.length - 1,
+    };
+  });
 }
 
 /** The scheduler a capture names: an `r`, or the `r` part of a `*`. */

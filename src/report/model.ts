@@ -37,8 +37,12 @@ export interface ReportCapture {
   text: string;
   /** Structure for the key (ParsedByKey[key]); null when no parser knows the key. */
   parsed: ParsedKey | null;
-  /** Extras: how the capture was found, and (markers only) how it ended. */
-  found: 'marker' | 'header' | 'first-line' | 'star-sub';
+  /**
+   * Extras: how the capture was found, and (markers only) how it ended. `star-part`: one key's part of
+   * the `*` capture just before it, repeated as a capture of that key (its text and parsed are the
+   * part's; renderings show it inside the `*`).
+   */
+  found: 'marker' | 'header' | 'first-line' | 'star-sub' | 'star-part';
   end: number | null;
   endReason: string | null;
   /** A `w` replay whose closing header never came, or a marker capture cut short. */

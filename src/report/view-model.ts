@@ -54,6 +54,8 @@ export function sectionsOf(capture: ReportCapture, index: number): KeySection[] 
     index,
     partOf: null,
   };
+  // A `*` part repeated as its key's capture is shown, and digested, inside its `*`.
+  if (capture.found === 'star-part') return [];
   if (capture.key !== '*') return [own];
   const parts = (capture.parsed as ParsedByKey['*'] | null)?.parts ?? [];
   return [

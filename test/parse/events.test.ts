@@ -52,6 +52,8 @@ describe('events', () => {
         line: 13,
         detail: { lines: ['FATAL TRAP: vec 2, NMI[0000]'] },
       }),
+      // `Panic on CPU N:` is a panic whatever its cause: the same box, as a panic too.
+      expect.objectContaining({ type: 'panic', cpu: 0, message: 'FATAL TRAP: vec 2, NMI[0000]', line: 13 }),
     ]);
   });
 
@@ -76,6 +78,7 @@ describe('events', () => {
           lines: ['FATAL TRAP: vector = 14 (page fault)', '[error_code=0000] , IN INTERRUPT CONTEXT'],
         },
       }),
+      expect.objectContaining({ type: 'panic', cpu: 3, message: 'FATAL TRAP: vector = 14 (page fault)' }),
     ]);
   });
 

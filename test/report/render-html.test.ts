@@ -57,6 +57,8 @@ describe.each(NAMES)('HTML of recording %s', (name) => {
     );
     expect(html).toContain('<dt>Xen</dt><dd>4.17.7 (Debian 4.17.7+13-g2445b30a44-0+deb12u1)');
     for (const [i, c] of report.captures.entries()) {
+      // A `*` part repeated as its key's capture is shown inside its `*`.
+      if (c.found === 'star-part') continue;
       expect(html).toContain(`id="key-${i}-`);
       expect(html).toContain(`<pre class="verbatim">${esc(c.text)}</pre>`);
     }
@@ -75,7 +77,7 @@ describe.each(NAMES)('HTML of recording %s', (name) => {
   it('comes in pieces that join to the whole', async () => {
     const report = await recording(name);
     const chunks = [...renderHtmlChunks(report)];
-    expect(chunks.length).toBeGreaterThan(report.captures.length);
+    expect(chunks.length).toBeGreaterThan(report.captures.filter((c) => c.found !== 'star-part').length);
     expect(chunks.join('')).toBe(renderHtml(report));
   });
 });

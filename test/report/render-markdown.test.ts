@@ -69,11 +69,13 @@ describe.each(NAMES)('Markdown of recording %s', (name) => {
     expect(md).toContain('\n## Platform\n');
     expect(md).toContain('| Xen | 4.17.7 ');
     for (const [i, c] of report.captures.entries()) {
+      // A `*` part repeated as its key's capture is shown inside its `*`.
+      if (c.found === 'star-part') continue;
       expect(md).toContain(`<a id="key-${i}-`);
       // The verbatim text is there whole, line for line.
       expect(md).toContain(showControls(c.text));
     }
-    const keys = new Set(report.captures.map((c) => c.key));
+    const keys = new Set(report.captures.filter((c) => c.found !== 'star-part').map((c) => c.key));
     if (keys.has('q')) expect(md).toContain('| domain | nr_pages |');
     if (keys.has('r')) expect(md).toContain('| pCPU | pool | current | queued |');
     if (keys.has('d')) expect(md).toMatch(/\*\*Call trace of CPUs? [\d,-]+( \(identical\))?\*\*/);

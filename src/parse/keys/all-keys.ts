@@ -3,7 +3,9 @@
 // xen/common/keyhandler.c run_all_keyhandlers / run_all_nonirq_keyhandlers.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, rememberNorms, type NormLine } from '../prefix.js';
+import { normsOf } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
+import { splitStarParts } from '../star-parts.js';
 
 export interface AllKeysPart {
   key: string;
@@ -16,40 +18,27 @@ export interface AllKeysParsed extends ParsedBase {
   parts: AllKeysPart[];
 }
 
-const PART = /^\[(.): (.+)\]$/;
-
 export function parseAllKeys(
   lines: readonly string[],
-  parseKey: (key: string, lines: readonly string[]) => object | null,
+  parseKey: (key: string, lines: readonly string[], norms: readonly NormLine[]) => object | null,
+  norms?: readonly NormLine[],
 ): AllKeysParsed {
+  const ns = normsOf(lines, norms);
+  const split = splitStarParts(lines, ns);
   const out: AllKeysParsed = { parts: [], unrecognised: [] };
-  let part: { key: string; description: string; lines: string[]; norms: NormLine[] } | null = null;
-  const close = (): void => {
-    if (!part) return;
-    // The part's parser reads the lines normalised here, not normalised again.
-    rememberNorms(part.lines, part.norms);
-    out.parts.push({
-      key: part.key,
-      description: part.description,
-      lines: part.lines.length,
-      parsed: parseKey(part.key, part.lines),
-    });
-    part = null;
-  };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
-    const m = n.kind === 'xen' ? PART.exec(n.text) : null;
-    if (m) {
-      close();
-      part = { key: m[1] ?? '', description: m[2] ?? '', lines: [], norms: [] };
-    } else if (part) {
-      const p = part as { lines: string[]; norms: NormLine[] };
-      p.lines.push(line);
-      p.norms.push(n);
-    } else if (!(n.kind === 'xen' && /^'\*' pressed -> /.test(n.text))) out.unrecognised.push(line);
+  // Before the first part: only the `'*' pressed` header is expected.
+  for (let i = 0; i < (split[0]?.at ?? lines.length); i++) {
+    const n = ns[i] as NormLine;
+    if (!(n.kind === 'xen' && /^'\*' pressed -> /.test(n.text))) out.unrecognised.push(lines[i] as string);
   }
-  close();
+  for (const p of split) {
+    out.parts.push({
+      key: p.key,
+      description: p.description,
+      lines: p.to - p.from,
+      // The part's parser reads the lines normalised here, not normalised again.
+      parsed: parseKey(p.key, lines.slice(p.from, p.to), ns.slice(p.from, p.to)),
+    });
+  }
   return out;
 }

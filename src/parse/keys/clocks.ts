@@ -2,7 +2,8 @@
 // read_clocks, the same in all versions.
 
 import { type ParsedBase, keyValues, num } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface Skew {
   max: number | null;
@@ -18,12 +19,9 @@ export interface ClocksParsed extends ParsedBase {
   cyclesSkew: Skew | null;
 }
 
-export function parseClocks(lines: readonly string[]): ClocksParsed {
+export function parseClocks(lines: readonly string[], norms?: readonly NormLine[]): ClocksParsed {
   const out: ClocksParsed = { stimeSkew: null, cyclesSkew: null, unrecognised: [] };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const m = n.kind === 'xen' ? /^Synced (stime|cycles) skew: (.*)$/.exec(n.text) : null;
     if (!m) {
       out.unrecognised.push(line);

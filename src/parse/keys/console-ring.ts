@@ -3,7 +3,8 @@
 // copy-out). Source: xen/drivers/char/console.c dump_console_ring_key; failure texts per version.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { normsOf } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 import { splitSections } from '../sections.js';
 
 export interface ConsoleRingParsed extends ParsedBase {
@@ -21,7 +22,7 @@ export interface ConsoleRingParsed extends ParsedBase {
   failure: string | null;
 }
 
-export function parseConsoleRing(lines: readonly string[]): ConsoleRingParsed {
+export function parseConsoleRing(lines: readonly string[], given?: readonly NormLine[]): ConsoleRingParsed {
   const out: ConsoleRingParsed = {
     complete: false,
     replayLines: 0,
@@ -32,7 +33,7 @@ export function parseConsoleRing(lines: readonly string[]): ConsoleRingParsed {
     failure: null,
     unrecognised: [],
   };
-  const norms = normaliseAll(lines);
+  const norms = normsOf(lines, given);
   const headerAt = norms.findIndex((n) => /^'w' pressed -> /.test(n.text));
   if (headerAt < 0) return { ...out, unrecognised: [...lines] };
   out.unrecognised.push(...lines.slice(0, headerAt));

@@ -3,7 +3,8 @@
 // `active state:` / `max_cstate:` / `states:` and `C%d:` rows in a different layout).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface CxState {
   state: string;
@@ -18,13 +19,10 @@ export interface CxParsed extends ParsedBase {
   cpus: { cpu: number; states: CxState[]; residencies: Record<string, string>; other: string[] }[];
 }
 
-export function parseCx(lines: readonly string[]): CxParsed {
+export function parseCx(lines: readonly string[], norms?: readonly NormLine[]): CxParsed {
   const out: CxParsed = { maxState: null, maxSubState: null, cpus: [], unrecognised: [] };
   let cpu: CxParsed['cpus'][number] | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

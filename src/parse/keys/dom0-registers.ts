@@ -4,7 +4,8 @@
 
 import type { ParsedBase } from '../common.js';
 import { ExecStateReader, type ExecState } from '../exec-state.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface VcpuDump {
   vcpu: number;
@@ -22,15 +23,15 @@ export interface Dom0RegistersParsed extends ParsedBase {
 const VCPU = /^\*\*\* Dumping Dom(\d+) vcpu#(\d+) state: \*\*\*$/;
 const OFFLINE = /^\*\*\* d(\d+)v(\d+) is offline \*\*\*$/;
 
-export function parseDom0Registers(lines: readonly string[]): Dom0RegistersParsed {
+export function parseDom0Registers(
+  lines: readonly string[],
+  norms?: readonly NormLine[],
+): Dom0RegistersParsed {
   const vcpus: VcpuDump[] = [];
   const readers = new Map<VcpuDump, ExecStateReader>();
   const unrecognised: string[] = [];
   let current: ExecStateReader | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     if (n.kind !== 'xen') {
       unrecognised.push(line);
       continue;

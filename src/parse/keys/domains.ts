@@ -3,7 +3,8 @@
 // forms of 4.4, 4.5, 4.6–4.12 and 4.13+ with per-unit `UNIT%d affinities:` lines).
 
 import { type ParsedBase, keyValues, num, parseCpuList } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface QVcpu {
   id: number;
@@ -47,16 +48,13 @@ const HEADER = /^'q' pressed -> dumping domain info \(now\s*=\s*(?:0x([0-9a-f]+)
 const VCPU = /^\s*VCPU(\d+): CPU(-?\d+) \[has=([TF])\](.*)$/;
 const UNIT = /^\s*UNIT(\d+) affinities: hard=\{([^}]*)\} soft=\{([^}]*)\}/;
 
-export function parseDomains(lines: readonly string[]): DomainsParsed {
+export function parseDomains(lines: readonly string[], norms?: readonly NormLine[]): DomainsParsed {
   const out: DomainsParsed = { now: null, domains: [], notified: [], unrecognised: [] };
   let dom: QDomain | null = null;
   let vcpu: QVcpu | null = null;
   let unit: { hard: number[] | null; soft: number[] | null } | null = null;
   let section: 'info' | 'rangesets' | 'pages' | 'vcpus' | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -3,7 +3,8 @@
 // selector being a 2-level bit or a FIFO `%c %-4u`; `Polling vCPUs: {…}` (≤4.11 `{%s}`).
 
 import { type ParsedBase, keyValues, num, parseCpuList } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 /** Channel states, xen/include/xen/sched.h ECS_*. */
 const STATES: Record<number, string> = {
@@ -33,13 +34,10 @@ export interface EvtchnParsed extends ParsedBase {
 
 const PORT = /^\s*(\d+) \[(\d+)\/(\d+)\/(.*?)\]: (.*)$/;
 
-export function parseEvtchn(lines: readonly string[]): EvtchnParsed {
+export function parseEvtchn(lines: readonly string[], norms?: readonly NormLine[]): EvtchnParsed {
   const out: EvtchnParsed = { domains: [], unrecognised: [] };
   let dom: EvtchnParsed['domains'][number] | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

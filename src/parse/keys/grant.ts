@@ -3,7 +3,8 @@
 // `grant-table for remote domain:%5d (v%d)` (4.4–4.9) / `grant-table for remote d%d (v%u)` (4.10+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface GrantParsed extends ParsedBase {
   domains: {
@@ -19,13 +20,10 @@ export interface GrantParsed extends ParsedBase {
   complete: boolean;
 }
 
-export function parseGrant(lines: readonly string[]): GrantParsed {
+export function parseGrant(lines: readonly string[], norms?: readonly NormLine[]): GrantParsed {
   const out: GrantParsed = { domains: [], complete: false, unrecognised: [] };
   let dom: GrantParsed['domains'][number] | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

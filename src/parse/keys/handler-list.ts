@@ -3,18 +3,16 @@
 
 import type { ParsedBase } from '../common.js';
 import { type Handler, parseHandlerLine } from '../handlers.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface HandlerListParsed extends ParsedBase {
   handlers: Handler[];
 }
 
-export function parseHandlerList(lines: readonly string[]): HandlerListParsed {
+export function parseHandlerList(lines: readonly string[], norms?: readonly NormLine[]): HandlerListParsed {
   const out: HandlerListParsed = { handlers: [], unrecognised: [] };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     if (n.kind === 'xen' && /^'h' pressed -> /.test(n.text)) continue;
     const h = n.kind === 'xen' ? parseHandlerLine(n.text) : null;
     if (h) out.handlers.push(h);

@@ -2,7 +2,8 @@
 // `(now-0x%X:%08X)` 4.4–4.11, `(now = %ld)` 4.12+; unscrubbed counts 4.10+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface HeapParsed extends ParsedBase {
   zones: { node: number; zone: number; pages: number }[];
@@ -11,12 +12,9 @@ export interface HeapParsed extends ParsedBase {
   totalPages: number;
 }
 
-export function parseHeap(lines: readonly string[]): HeapParsed {
+export function parseHeap(lines: readonly string[], norms?: readonly NormLine[]): HeapParsed {
   const out: HeapParsed = { zones: [], unscrubbed: [], totalPages: 0, unrecognised: [] };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

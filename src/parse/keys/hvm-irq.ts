@@ -2,19 +2,17 @@
 // xen/arch/x86/hvm/irq.c dump_irq_info (prints nothing but the header when no HVM domain exists).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface HvmIrqParsed extends ParsedBase {
   domains: { id: number; lines: string[] }[];
 }
 
-export function parseHvmIrq(lines: readonly string[]): HvmIrqParsed {
+export function parseHvmIrq(lines: readonly string[], norms?: readonly NormLine[]): HvmIrqParsed {
   const out: HvmIrqParsed = { domains: [], unrecognised: [] };
   let dom: HvmIrqParsed['domains'][number] | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind === 'xen' && /^'I' pressed -> /.test(t)) continue;
     const d = n.kind === 'xen' ? /^Domain (\d+):/.exec(t) : null;

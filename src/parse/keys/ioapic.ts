@@ -3,7 +3,8 @@
 // Stat Dest Deli Vect:`, 4.13+ ` NR Dst Msk Trg IRR Pol Stat DstM DelM Vec`).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface IoApicParsed extends ParsedBase {
   mpIrqSources: number | null;
@@ -13,7 +14,7 @@ export interface IoApicParsed extends ParsedBase {
   complete: boolean;
 }
 
-export function parseIoApic(lines: readonly string[]): IoApicParsed {
+export function parseIoApic(lines: readonly string[], norms?: readonly NormLine[]): IoApicParsed {
   const out: IoApicParsed = {
     mpIrqSources: null,
     ioApics: [],
@@ -23,10 +24,7 @@ export function parseIoApic(lines: readonly string[]): IoApicParsed {
   };
   let apic: IoApicParsed['ioApics'][number] | null = null;
   let columns: string[] | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

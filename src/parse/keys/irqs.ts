@@ -3,7 +3,8 @@
 // status=%03x aff:{…}/{…}` 4.13+) and arch/x86/io_apic.c print_IO_APIC_keyhandler via dump_irqs.
 
 import { type ParsedBase, parseCpuList } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface IrqLine {
   irq: number;
@@ -29,13 +30,10 @@ const IRQ_NEW =
   /^\s+IRQ:\s*(\d+) vec:([0-9a-f]+) (\S+)\s+status=([0-9a-f]+) aff:\{([^}]*)\}\/\{[^}]*\}\s*(.*)$/;
 const IRQ_OLD = /^\s+IRQ:\s*(\d+) affinity:(\S+) vec:([0-9a-f]+) type=(\S+)\s+status=([0-9a-f]+)\s*(.*)$/;
 
-export function parseIrqs(lines: readonly string[]): IrqsParsed {
+export function parseIrqs(lines: readonly string[], norms?: readonly NormLine[]): IrqsParsed {
   const out: IrqsParsed = { irqs: [], directVectors: [], ioApicPins: [], unrecognised: [] };
   let pinIrq: { irq: number; vector: string | null } | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

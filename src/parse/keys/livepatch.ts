@@ -2,19 +2,17 @@
 // xen/common/livepatch.c livepatch_printall.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface LivepatchParsed extends ParsedBase {
   buildId: string | null;
   patches: { name: string; state: string; text: string }[];
 }
 
-export function parseLivepatch(lines: readonly string[]): LivepatchParsed {
+export function parseLivepatch(lines: readonly string[], norms?: readonly NormLine[]): LivepatchParsed {
   const out: LivepatchParsed = { buildId: null, patches: [], unrecognised: [] };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind === 'xen' && /^'x' pressed - /.test(t)) continue;
     const b = n.kind === 'xen' ? /^build-id: ([0-9a-f]+)/.exec(t) : null;

@@ -2,7 +2,8 @@
 // the same in all versions; LLC colouring lines 4.20+.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface MemoryParsed extends ParsedBase {
   domHeapFreeKiB: number | null;
@@ -12,7 +13,7 @@ export interface MemoryParsed extends ParsedBase {
   dmaHeapFreeKiB: number | null;
 }
 
-export function parseMemory(lines: readonly string[]): MemoryParsed {
+export function parseMemory(lines: readonly string[], norms?: readonly NormLine[]): MemoryParsed {
   const out: MemoryParsed = {
     domHeapFreeKiB: null,
     heapFreeKiB: {},
@@ -20,10 +21,7 @@ export function parseMemory(lines: readonly string[]): MemoryParsed {
     dmaHeapFreeKiB: null,
     unrecognised: [],
   };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -2,7 +2,8 @@
 // xen/arch/x86/msi.c dump_msi (` %-6s%4u vec=%02x%7s%6s%3sassert%5s%7s dest=%08x mask=…`; vPCI lines).
 
 import { type ParsedBase, keyValues } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface MsiParsed extends ParsedBase {
   entries: {
@@ -15,12 +16,9 @@ export interface MsiParsed extends ParsedBase {
   }[];
 }
 
-export function parseMsi(lines: readonly string[]): MsiParsed {
+export function parseMsi(lines: readonly string[], norms?: readonly NormLine[]): MsiParsed {
   const out: MsiParsed = { entries: [], unrecognised: [] };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind === 'xen' && /^MSI information:/.test(t)) continue;
     const m = n.kind === 'xen' ? /^\s*(MSI-X|MSI|HPET|IOMMU|\?\?\?)\s+(\d+) (.*)$/.exec(t) : null;

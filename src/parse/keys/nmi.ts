@@ -3,19 +3,17 @@
 // `%pv: NMI[ pending][ masked]` / `… neither pending nor masked` 4.14+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface NmiParsed extends ParsedBase {
   cpus: { cpu: number; nmis: number }[];
   vcpu: { vcpu: string; pending: boolean; masked: boolean } | null;
 }
 
-export function parseNmi(lines: readonly string[]): NmiParsed {
+export function parseNmi(lines: readonly string[], norms?: readonly NormLine[]): NmiParsed {
   const out: NmiParsed = { cpus: [], vcpu: null, unrecognised: [] };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -3,7 +3,8 @@
 // domains as `%pd (total: %u):`).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface NumaParsed extends ParsedBase {
   nodes: { id: number; startPfn: number | null; sizePages: number | null; freePages: number | null }[];
@@ -19,13 +20,10 @@ const CPUS = /^CPU(\d+)(?:\.\.\.(\d+))? -> NODE(-?\d+)/;
 const DOMAIN = /^(?:Domain (\d+)|d(\d+)) \(total: (\d+)\):/;
 const DOM_NODE = /^\s+Node (\d+): (\d+)/;
 
-export function parseNuma(lines: readonly string[]): NumaParsed {
+export function parseNuma(lines: readonly string[], norms?: readonly NormLine[]): NumaParsed {
   const out: NumaParsed = { nodes: [], domains: [], cpuNodes: {}, mismatches: [], unrecognised: [] };
   let dom: NumaParsed['domains'][number] | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

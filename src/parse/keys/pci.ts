@@ -3,7 +3,8 @@
 // `DomIO:%x` for quarantined devices (4.17+), MSI part optional (4.16+).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface PciParsed extends ParsedBase {
   devices: { sbdf: string; domain: string; node: number | null; msis: number[]; text: string }[];
@@ -12,12 +13,9 @@ export interface PciParsed extends ParsedBase {
 const DEVICE =
   /^([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) - (?:dom\s*(-?\d+)|(d\d+|DomIO:[0-9a-f]+|d\[\w+\]))\s*(?:- node\s*(-?\d+)\s*)?(?:- MSIs < ([\d ]*)>)?/i;
 
-export function parsePci(lines: readonly string[]): PciParsed {
+export function parsePci(lines: readonly string[], norms?: readonly NormLine[]): PciParsed {
   const out: PciParsed = { devices: [], unrecognised: [] };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind === 'xen' && /^==== (PCI devices|segment [0-9a-f]+) ====/.test(t)) continue;
     const m = n.kind === 'xen' ? DEVICE.exec(t.trim()) : null;

@@ -5,7 +5,8 @@
 import type { CallTraceEntry } from '../call-trace.js';
 import type { ParsedBase } from '../common.js';
 import { ExecStateReader, type ExecState } from '../exec-state.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface CpuDump {
   cpu: number;
@@ -29,17 +30,14 @@ export interface RegistersParsed extends ParsedBase {
 const HOST = /^\*\*\* Dumping CPU(\d+) host state: \*\*\*$/;
 const GUEST = /^\*\*\* Dumping CPU(\d+) guest state \((?:d(\d+):v(\d+)|(d\S+?))\): \*\*\*$/;
 
-export function parseRegisters(lines: readonly string[]): RegistersParsed {
+export function parseRegisters(lines: readonly string[], norms?: readonly NormLine[]): RegistersParsed {
   const byCpu = new Map<
     number,
     { host: ExecStateReader | null; guest: ExecStateReader | null; vcpu: string | null }
   >();
   const unrecognised: string[] = [];
   let current: ExecStateReader | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     if (n.kind !== 'xen') {
       unrecognised.push(line);
       continue;

@@ -3,7 +3,8 @@
 // common/schedule.c / common/sched/core.c, and each scheduler's dump hooks (credit, credit2, null, rtds).
 
 import { type ParsedBase, parseCpuList } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 import { type SchedUnit, isUnitContinuation, mergeContinuation, parseUnit } from './runq-units.js';
 
 export interface RunqCpu {
@@ -45,7 +46,7 @@ const CPU_LINE = /^CPU\[(\d+)\]\s*(.*)$/;
 const SETTING = /^\s+([A-Za-z][\w .-]*?)\s*=\s*(.*)$/;
 const NUMBERED_UNIT = /^\s+\d+: (\[.*)$/;
 
-export function parseRunq(lines: readonly string[]): RunqParsed {
+export function parseRunq(lines: readonly string[], norms?: readonly NormLine[]): RunqParsed {
   const out: RunqParsed = {
     scheduler: null,
     cpus: [],
@@ -75,11 +76,7 @@ export function parseRunq(lines: readonly string[]): RunqParsed {
   };
   const list = (name: string): (SchedUnit | string)[] => (out.lists[name] ??= []);
 
-  const norms = normaliseAll(lines);
-
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);
       continue;

@@ -2,7 +2,8 @@
 // Source: xen/arch/x86/time.c dump_softtsc.
 
 import { type ParsedBase, keyValues } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface SoftTscParsed extends ParsedBase {
   /** The first line, e.g. "TSC not marked as either constant or reliable, warp=0 (count=1)". */
@@ -13,7 +14,7 @@ export interface SoftTscParsed extends ParsedBase {
   noEmulatedTsc: boolean;
 }
 
-export function parseSoftTsc(lines: readonly string[]): SoftTscParsed {
+export function parseSoftTsc(lines: readonly string[], norms?: readonly NormLine[]): SoftTscParsed {
   const out: SoftTscParsed = {
     tsc: null,
     reliable: null,
@@ -22,10 +23,7 @@ export function parseSoftTsc(lines: readonly string[]): SoftTscParsed {
     noEmulatedTsc: false,
     unrecognised: [],
   };
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

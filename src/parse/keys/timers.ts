@@ -2,7 +2,8 @@
 // `  ex=%12ldus timer=%p cb=%ps(%p)` in all versions (expiry relative to now, may be negative).
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface TimersParsed extends ParsedBase {
   cpus: {
@@ -11,13 +12,10 @@ export interface TimersParsed extends ParsedBase {
   }[];
 }
 
-export function parseTimers(lines: readonly string[]): TimersParsed {
+export function parseTimers(lines: readonly string[], norms?: readonly NormLine[]): TimersParsed {
   const out: TimersParsed = { cpus: [], unrecognised: [] };
   let cpu: TimersParsed['cpus'][number] | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -3,7 +3,8 @@
 // xen/arch/x86/hvm/vmx/vmcs.c vmcs_dump, xen/arch/x86/hvm/svm/vmcb.c vmcb_dump.
 
 import type { ParsedBase } from '../common.js';
-import { normaliseAll, type NormLine } from '../prefix.js';
+import { keyLines } from '../key-lines.js';
+import type { NormLine } from '../prefix.js';
 
 export interface VmcsParsed extends ParsedBase {
   kind: 'vmcs' | 'vmcb' | null;
@@ -11,14 +12,11 @@ export interface VmcsParsed extends ParsedBase {
   complete: boolean;
 }
 
-export function parseVmcs(lines: readonly string[]): VmcsParsed {
+export function parseVmcs(lines: readonly string[], norms?: readonly NormLine[]): VmcsParsed {
   const out: VmcsParsed = { kind: null, domains: [], complete: false, unrecognised: [] };
   let dom: VmcsParsed['domains'][number] | null = null;
   let vcpu: { id: number; lines: string[] } | null = null;
-  const norms = normaliseAll(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const n = norms[i] as NormLine;
+  for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
       out.unrecognised.push(line);

@@ -115,7 +115,8 @@ function noteAddresses(g: FindingsDigest, d: DDigest): void {
 export function digestCapture(g: FindingsDigest, capture: ReportCapture, index: number): void {
   g.captures = Math.max(g.captures, index + 1);
   if (!g.keys.includes(capture.key)) g.keys.push(capture.key);
-  const cut = !capture.complete;
+  // A `*` part repeated as a capture was cut, if at all, with its `*`: counted there.
+  const cut = !capture.complete && capture.found !== 'star-part';
   if (cut) {
     g.cutCount++;
     if (g.cut.length < CUT_KEPT)

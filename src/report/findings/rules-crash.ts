@@ -17,8 +17,12 @@ type Facts = Pick<Report, 'events' | 'dom0'>;
 export function crashFindings(report: Facts): Finding[] {
   const out: Finding[] = [];
   let last: { finding: Finding; line: number } | null = null;
+  let trapLine = -1;
   for (const e of report.events) {
     if (!['panic', 'fatal-trap', 'assertion', 'watchdog', 'dom0-crash'].includes(e.type)) continue;
+    // A fatal trap's panic box is also a `panic` event (parse/events.ts): one crash, said once.
+    if (e.type === 'panic' && e.line === trapLine) continue;
+    if (e.type === 'fatal-trap') trapLine = e.line;
     // dom0's own kernel panic is also an event: its finding comes from dom0's lines below.
     if (isDom0KernelPanic(e)) continue;
     if (e.type === 'watchdog' && e.cpu === null && !/detects that CPU/.test(e.message)) {
