@@ -10,6 +10,7 @@ import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
+import { writeBundle } from '../bundle.js';
 import { SYMS_DIRS, symbolise } from '../xen-syms.js';
 import { fileOutput, streamOutput, writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
 
@@ -20,6 +21,8 @@ interface ReportFlags {
   findings?: boolean;
   /** --xen-syms FILE, or false for --no-xen-syms; unset: look for a matching one. */
   xenSyms?: string | false;
+  /** Write a mail-ready bug-report folder here (text + raw log copies) instead of a report. */
+  bundle?: string;
 }
 
 function formatOption(value: string): string {
@@ -44,6 +47,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
       `resolve Xen addresses with this xen-syms (build id checked); default: a matching one in ${SYMS_DIRS.join(' or ')}`,
     )
     .option('--no-xen-syms', 'do not look for a xen-syms file')
+    .option('--bundle <dir>', 'write a bug-report folder: xen-report.txt (plain text for a mail) and the raw log')
     .action(async (files: string[], flags: Partial<ReportFlags>) => {
       try {
         exit(await runReport(files, { ...flags, format: flags.format ?? formatOfFile(flags.output) }));
@@ -69,6 +73,11 @@ export async function runReport(
   const stdin = io.stdin ?? process.stdin;
   const syms = async (report: Report): Promise<void> =>
     symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
+  if (flags.bundle !== undefined) {
+    const done = await writeBundle(flags.bundle, files, stdin, syms);
+    process.stderr.write(`xenkeys: bug-report bundle in ${done.dir}: ${done.files.join(', ')}\n`);
+    return EXIT.ok;
+  }
   if (flags.findings) {
     // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
     const report = await reportFromInputs(files, stdin, { onCapture: () => undefined });

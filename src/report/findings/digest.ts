@@ -5,7 +5,7 @@
 
 import { placements, type StayedVcpu } from '../diff.js';
 import type { ParsedByKey, ReportCapture } from '../model.js';
-import { sectionsOf } from '../view-model.js';
+import { isIdleVcpu, sectionsOf } from '../view-model.js';
 
 /** A dump's place: the capture's index, and `*` when it is a part of a `*` capture. */
 export interface DumpAt {
@@ -30,6 +30,11 @@ export interface CpuDigest {
   trace: { address: string; symbol: string | null }[];
   /** 1-based line of its `*** Dumping CPU…` header within the capture's text; null if not found. */
   line: number | null;
+  /** The guest state's RIP and context, when the CPU dumped one (after its host state, or alone). */
+  guestRip: string | null;
+  guestContext: string | null;
+  /** Guest stack words that look like Linux kernel text, for naming with a dom0 map; bounded. */
+  guestWords: string[];
 }
 
 export interface DDigest extends DumpAt {
@@ -42,6 +47,10 @@ export interface RDigest extends DumpAt {
   now: number | null;
   onlineCpus: number[] | null;
   placements: StayedVcpu[];
+  /** CPUs whose current vCPU was the idle one (the CPU running the key's handler shows so). */
+  idleCpus: number[];
+  /** For queued vCPUs, the pCPU their unit last ran on (the scheduler's `cpu=` field). */
+  lastCpu: Record<string, number>;
 }
 
 export interface QDigest extends DumpAt {
@@ -83,6 +92,8 @@ export interface FindingsDigest {
 const CUT_KEPT = 20;
 /** Frames kept per CPU: enough to see where it spins. */
 const FRAMES_KEPT = 24;
+/** Guest stack words kept per CPU. */
+const WORDS_KEPT = 32;
 
 export function emptyDigest(): FindingsDigest {
   return {
@@ -141,13 +152,29 @@ export function digestCapture(g: FindingsDigest, capture: ReportCapture, index: 
       noteAddresses(g, d);
     } else if (s.key === 'r') {
       const r = s.parsed as ParsedByKey['r'];
-      const digest = { ...at, now: r.now, onlineCpus: r.onlineCpus, placements: [...placements(r).values()] };
+      const digest: RDigest = {
+        ...at,
+        now: r.now,
+        onlineCpus: r.onlineCpus,
+        placements: [...placements(r).values()],
+        idleCpus: r.cpus.filter((c) => isIdleVcpu(c.current)).map((c) => c.cpu),
+        lastCpu: lastCpus(r),
+      };
       g.r.first ??= digest;
       g.r.last = digest;
       g.r.count++;
     } else if (s.key === 'q') g.q = { ...at, domains: (s.parsed as ParsedByKey['q']).domains };
     else if (s.key === 'w') g.w = wDigest(at, s.parsed as ParsedByKey['w'], textLines());
   }
+}
+
+function lastCpus(r: ParsedByKey['r']): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const unit of [...r.runqueues.flatMap((q) => q.queue), ...r.cpus.flatMap((c) => c.queue)]) {
+    const cpu = Number(unit.fields['cpu']);
+    if (Number.isInteger(cpu) && !(unit.vcpu in out)) out[unit.vcpu] = cpu;
+  }
+  return out;
 }
 
 function dDigest(at: DumpAt, d: ParsedByKey['d'], lines: string[]): DDigest {
@@ -168,9 +195,17 @@ function dDigest(at: DumpAt, d: ParsedByKey['d'], lines: string[]): DDigest {
       vcpu: c.vcpu ?? c.host?.vcpu ?? null,
       trace: c.callTrace.slice(0, FRAMES_KEPT).map((f) => ({ address: f.address, symbol: f.symbol })),
       line: found < 0 ? null : found + 1,
+      guestRip: c.guest?.rip ?? null,
+      guestContext: c.guest?.context ?? null,
+      guestWords: kernelWords(c.guest?.stack?.words ?? []),
     };
   });
   return { ...at, cpus, lastLine: lastOf(lines) };
+}
+
+/** x86-64 Linux's kernel text mapping (0xffffffff80000000 up): the words worth a symbol lookup. */
+function kernelWords(words: readonly string[]): string[] {
+  return [...new Set(words.filter((w) => /^ffffffff[89a-f][0-9a-f]{7}$/i.test(w)))].slice(0, WORDS_KEPT);
 }
 
 function wDigest(at: DumpAt, w: ParsedByKey['w'], lines: string[]): WDigest {
