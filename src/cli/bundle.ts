@@ -64,9 +64,13 @@ function refuseUsed(dir: string): void {
       hint: 'Give --bundle a new folder name.',
     });
   if (readdirSync(dir).length > 0)
-    throw new XenkeysError('write-failed', `${dir} is not empty: xenkeys never mixes a bundle with other files`, {
-      hint: 'Give --bundle a new (or empty) folder.',
-    });
+    throw new XenkeysError(
+      'write-failed',
+      `${dir} is not empty: xenkeys never mixes a bundle with other files`,
+      {
+        hint: 'Give --bundle a new (or empty) folder.',
+      },
+    );
 }
 
 /** The raw bytes behind an input: a capture folder's or cast's session.raw when there, else itself. */

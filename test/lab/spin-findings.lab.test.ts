@@ -33,7 +33,15 @@ describe('a spinning domU, pinned: the first finding names it', () => {
 
   it('leads with the domain, vCPU and pCPU that stayed, frames from the real xen-syms', async () => {
     const out = tmp();
-    const capture = await runCli(['capture', '--tcp', `127.0.0.1:${lab.tcpPort}`, '--keys', 'rdrd', '-o', out]);
+    const capture = await runCli([
+      'capture',
+      '--tcp',
+      `127.0.0.1:${lab.tcpPort}`,
+      '--keys',
+      'rdrd',
+      '-o',
+      out,
+    ]);
     expect(capture.code, capture.stderr).toBe(0);
     const syms = await labXenSyms();
     const run = await runCli(['report', lab.logPath, '--xen-syms', syms]);
@@ -54,7 +62,13 @@ describe('a spinning domU, pinned: the first finding names it', () => {
     const dir = path.join(tmp(), 'bundle');
     const bundle = await runCli(['report', lab.logPath, '--xen-syms', syms, '--bundle', dir]);
     expect(bundle.code, bundle.stderr).toBe(0);
-    const mail = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('.txt'))!), 'utf8');
+    const mail = readFileSync(
+      path.join(
+        dir,
+        readdirSync(dir).find((f) => f.endsWith('.txt'))!,
+      ),
+      'utf8',
+    );
     expect(mail).toContain(first.headline.slice(0, 40));
     expect(mail).toMatch(/\(arch\/x86\/\S+\.c\)/);
   });

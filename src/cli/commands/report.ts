@@ -47,7 +47,10 @@ export function register({ program, exit, reportError }: CommandContext): void {
       `resolve Xen addresses with this xen-syms (build id checked); default: a matching one in ${SYMS_DIRS.join(' or ')}`,
     )
     .option('--no-xen-syms', 'do not look for a xen-syms file')
-    .option('--bundle <dir>', 'write a bug-report folder: xen-report.txt (plain text for a mail) and the raw log')
+    .option(
+      '--bundle <dir>',
+      'write a bug-report folder: xen-report.txt (plain text for a mail) and the raw log',
+    )
     .action(async (files: string[], flags: Partial<ReportFlags>) => {
       try {
         exit(await runReport(files, { ...flags, format: flags.format ?? formatOfFile(flags.output) }));

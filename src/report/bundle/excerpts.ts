@@ -49,8 +49,7 @@ export function excerpts(report: Report): Excerpt[] {
 /** 1-based inclusive range to show around `line`. */
 function range(text: readonly string[], line: number): [number, number] {
   const from = Math.max(1, line - BEFORE);
-  if (!/\*\*\* Dumping CPU\d+/.test(text[line - 1] ?? ''))
-    return [from, Math.min(text.length, line + AFTER)];
+  if (!/\*\*\* Dumping CPU\d+/.test(text[line - 1] ?? '')) return [from, Math.min(text.length, line + AFTER)];
   let to = line;
   while (to < text.length && to - line < DUMP_LINES && !/\*\*\* Dumping CPU\d+/.test(text[to] ?? '')) to++;
   return [from, to];

@@ -3,12 +3,12 @@
 // command line), the symbolised call traces, and the console lines the findings point at, numbered.
 // Pure: the whole report in, text out; every console byte passes through wrap.ts.
 
-import { evidenceText, findingLines } from '../findings/render.js';
+import { findingLines } from '../findings/render.js';
 import { frameLine } from '../findings/frames.js';
 import type { Finding } from '../findings/model.js';
 import type { Report } from '../model.js';
 import { excerpts } from './excerpts.js';
-import { MAIL_WIDTH, numberedLine, wrapProse } from './wrap.js';
+import { EXCERPT_WIDTH, MAIL_WIDTH, numberedLine, wrapProse } from './wrap.js';
 
 export interface BundleFile {
   /** Its name inside the bundle folder. */
@@ -32,7 +32,9 @@ export function bundleMail(report: Report, options: MailOptions): string {
   const push = (line: string, hang = 2): void => void out.push(...wrapProse(line, MAIL_WIDTH, hang));
   const top = report.findings[0];
   const version = report.platform.xenVersion;
-  push(`Suggested subject: ${version ? `Xen ${version}: ` : ''}${top ? plain(top.headline) : 'console report'}`);
+  push(
+    `Suggested subject: ${version ? `Xen ${version}: ` : ''}${top ? plain(top.headline) : 'console report'}`,
+  );
   push(
     `Made by xenkeys ${options.version} from ${report.source.files?.join(', ') ?? report.source.name ?? 'stdin'}` +
       `${report.source.target ? ` (console: ${report.source.target})` : ''}` +
@@ -41,13 +43,14 @@ export function bundleMail(report: Report, options: MailOptions): string {
 
   out.push(...rule('Findings'));
   for (const f of report.findings) {
-    for (const line of findingLines(f)) push(line, 4);
+    for (const line of findingMailLines(f)) push(line, 4);
     out.push('');
   }
 
   out.push(...rule('Xen'));
   for (const [label, value] of xenFacts(report)) if (value !== null) push(`${label}: ${value}`, 4);
-  if (report.platform.buildId === null) push('Build id: not in the log (the boot log prints it: `xl dmesg | head`).', 4);
+  if (report.platform.buildId === null)
+    push('Build id: not in the log (the boot log prints it: `xl dmesg | head`).', 4);
 
   const traces = report.findings.filter((f) => f.rip !== null || f.trace.length > 0);
   if (traces.length > 0) {
@@ -68,11 +71,15 @@ export function bundleMail(report: Report, options: MailOptions): string {
   const shown = excerpts(report);
   if (shown.length > 0) {
     out.push(...rule('Console excerpts'));
-    push('The lines the findings point at, numbered within their capture (`+` continues a long line).');
+    push(
+      'The lines the findings point at, numbered within their capture, without the "(XEN) " ' +
+        'prefix ("+" continues a long line). The raw log in this bundle has every byte.',
+    );
     for (const x of shown) {
       out.push('');
       push(`-- ${x.title}`);
-      for (const l of x.lines) out.push(...numberedLine(l.n, l.text));
+      for (const l of x.lines)
+        out.push(...numberedLine(l.n, l.text.replace(/^\(XEN\) ?/, ''), EXCERPT_WIDTH));
       if (x.more > 0) push(`   … ${x.more} more lines in the raw log`);
     }
   }
@@ -109,6 +116,13 @@ function xenFacts(report: Report): [string, string | null][] {
   ];
 }
 
+/** A finding as the mail lists it: its trace is in "Call traces", once. */
+function findingMailLines(f: Finding): string[] {
+  const [head = '', ...rest] = findingLines({ ...f, rip: null, trace: [] });
+  const traced = f.rip !== null || f.trace.length > 0;
+  return [head, ...(traced ? ['    (call trace: under "Call traces" below)'] : []), ...rest];
+}
+
 function traceLines(f: Finding): string[] {
   const lines: string[] = [];
   if (f.rip && f.trace[0]?.address !== f.rip.address) lines.push(`RIP ${frameLine(f.rip)}`);
@@ -120,5 +134,3 @@ function traceLines(f: Finding): string[] {
 function plain(text: string): string {
   return text.replace(/`([^`]+)`/g, '$1');
 }
-
-export { evidenceText };

@@ -4,8 +4,10 @@
 
 import { showControls } from '../view-model.js';
 
-/** Columns per line: below the 78 mail clients and list archives keep (RFC 5322 §2.1.1). */
-export const MAIL_WIDTH = 76;
+/** Columns per line of prose: below the 78 mail clients and list archives keep (RFC 5322 §2.1.1). */
+export const MAIL_WIDTH = 72;
+/** Console lines use the whole 78: a register line fits unbroken. */
+export const EXCERPT_WIDTH = 78;
 
 /** One line as it may appear in a mail: controls visible, tabs to 8-column stops, no trailing space. */
 export function mailSafe(line: string): string {
@@ -41,11 +43,11 @@ export function wrapProse(line: string, width = MAIL_WIDTH, hang = 2): string[] 
   return out;
 }
 
-/** A console line, numbered: `  123| text`, cut at the width with `     +| rest` continuations. */
-export function numberedLine(n: number | null, line: string, width = MAIL_WIDTH, gutter = 6): string[] {
+/** A console line, numbered: `  123 text`, cut at the width with `    + rest` continuations. */
+export function numberedLine(n: number | null, line: string, width = EXCERPT_WIDTH, gutter = 5): string[] {
   const label = n === null ? '' : String(n);
-  const head = `${label.padStart(gutter - 1)}| `;
-  const cont = `${'+'.padStart(gutter - 1)}| `;
+  const head = `${label.padStart(gutter)} `;
+  const cont = `${'+'.padStart(gutter)} `;
   const chars = [...mailSafe(line)];
   const room = width - head.length;
   const out: string[] = [];

@@ -25,7 +25,10 @@ const SPIN =
  * The CPU that took the debug key dumps itself first, caught in the softirq that runs the handler
  * (lab-facts: `do_softirq+0/0x10` in every 4.17 `d`): its RIP says where the key ran, not where it was.
  */
-export function ranTheKey(d: { cpus: readonly { cpu: number }[] }, c: { cpu: number; symbol: string | null }): boolean {
+export function ranTheKey(
+  d: { cpus: readonly { cpu: number }[] },
+  c: { cpu: number; symbol: string | null },
+): boolean {
   return d.cpus[0]?.cpu === c.cpu && c.symbol !== null && /(?:^|#)do_softirq\+0\//.test(c.symbol);
 }
 

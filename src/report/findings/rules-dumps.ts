@@ -3,8 +3,8 @@
 // cut short, a CPU at the same RIP in two `d` dumps, a vCPU that stayed on one pCPU across two `r`s.
 
 import type { Report } from '../model.js';
-import { isIdleSymbol, isIdleVcpu } from '../view-model.js';
-import { type CpuDigest, type DDigest, type FindingsDigest, partKey } from './digest.js';
+import { isIdleSymbol } from '../view-model.js';
+import { type DDigest, type FindingsDigest, partKey } from './digest.js';
 import { frame, frameText, ranTheKey, spinningAt } from './frames.js';
 import { dumpEvidence, stayedVcpus, vcpuName } from './rules-stayed.js';
 import { type Evidence, type Finding, finding } from './model.js';

@@ -18,7 +18,9 @@ export function stayedVcpus(g: FindingsDigest): Finding[] {
   if (a && b && a !== b) {
     const later = new Map(placed(b).map((p) => [p.vcpu, p]));
     const apart =
-      a.now !== null && b.now !== null && b.now > a.now ? ` ${((b.now - a.now) / 1e9).toFixed(1)} s apart` : '';
+      a.now !== null && b.now !== null && b.now > a.now
+        ? ` ${((b.now - a.now) / 1e9).toFixed(1)} s apart`
+        : '';
     for (const p of placed(a)) {
       const q = later.get(p.vcpu);
       if (!q || q.state !== p.state || q.cpu !== p.cpu || q.runqueue !== p.runqueue || isIdleVcpu(p.vcpu))
@@ -79,7 +81,8 @@ function stayed(g: FindingsDigest, a: RDigest, b: RDigest, p: Placed, q: Placed,
   const dump = held?.last ?? (p.cpu === null ? undefined : g.d.last?.cpus.find((c) => c.cpu === p.cpu));
   const shown = dump && !isIdleSymbol(dump.symbol) ? dump : undefined;
   const evidence: Evidence[] = [rEvidence(a, p), rEvidence(b, q)];
-  if (held && g.d.first && g.d.last) evidence.push(dumpEvidence(g.d.first, held.first), dumpEvidence(g.d.last, held.last));
+  if (held && g.d.first && g.d.last)
+    evidence.push(dumpEvidence(g.d.first, held.first), dumpEvidence(g.d.last, held.last));
   else if (shown && g.d.last) evidence.push(dumpEvidence(g.d.last, shown));
   return finding(
     'vcpu-stayed',
@@ -95,7 +98,9 @@ function stayed(g: FindingsDigest, a: RDigest, b: RDigest, p: Placed, q: Placed,
       detail: [
         ...(held ? [ripsSay(held)] : []),
         ...(p.tookKey || q.tookKey
-          ? [`CPU ${p.cpu} ran the debug key's handler, so \`r\` shows ${p.vcpu} queued behind the idle vCPU there.`]
+          ? [
+              `CPU ${p.cpu} ran the debug key's handler, so \`r\` shows ${p.vcpu} queued behind the idle vCPU there.`,
+            ]
           : []),
       ],
       evidence,
