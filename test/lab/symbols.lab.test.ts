@@ -15,11 +15,11 @@ import { labXenSyms, startXenLab, type XenLab } from './xen-lab.js';
 const RECORDING = path.join(ROOT, 'recordings/xen-4.17-smp8-big-dump/session.cast');
 const LAB_BUILD_ID = '151b373fd64b321593bf987fd923cd10dabadac4';
 
-/** A PATH whose addr2line and readelf log each run to a file, then run the real ones. */
+/** A PATH whose symbolisers and readelf log each run to a file, then run the real ones. */
 function countingPath(): { env: NodeJS.ProcessEnv; runs: () => Promise<string[]> } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-path-'));
   const log = path.join(dir, 'runs.log');
-  for (const tool of ['addr2line', 'readelf']) {
+  for (const tool of ['addr2line', 'readelf', 'llvm-symbolizer']) {
     const shim = path.join(dir, tool);
     writeFileSync(shim, `#!/bin/sh\necho ${tool} >> '${log}'\nexec /usr/bin/${tool} "$@"\n`);
     chmodSync(shim, 0o700);
@@ -39,18 +39,27 @@ describe("report --xen-syms with the lab Xen's xen-syms", () => {
     syms = await labXenSyms();
   });
 
-  it('resolves every Xen address of a recording with ONE addr2line, after ONE build-id check', async () => {
-    const counting = countingPath();
-    const run = await runCli(['report', RECORDING, '--xen-syms', syms], { env: counting.env });
-    expect(run.code, run.stderr).toBe(0);
-    const report = JSON.parse(run.stdout) as Report;
-    expect(report.platform.buildId).toBe(LAB_BUILD_ID);
-    expect(report.symbols).toMatchObject({ file: path.basename(syms), buildId: LAB_BUILD_ID });
-    expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
-    expect(report.symbols?.frames['ffff82d0402f9c06']).toBe('default_idle (arch/x86/domain.c)');
-    expect(report.symbols?.frames['ffff82d0402fa741']).toBe('idle_loop (arch/x86/domain.c)');
-    expect(await counting.runs()).toEqual(['readelf', 'addr2line']);
-  });
+  // llvm-symbolizer when installed (this lab installs it), addr2line when asked: the same answers.
+  it.each([
+    ['llvm-symbolizer', {}],
+    ['addr2line', { XENKEYS_SYMBOLIZER: 'addr2line' }],
+  ] as const)(
+    'resolves every Xen address of a recording with ONE %s, after ONE build-id check',
+    async (tool, extra) => {
+      const counting = countingPath();
+      const run = await runCli(['report', RECORDING, '--xen-syms', syms], {
+        env: { ...counting.env, ...extra },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout) as Report;
+      expect(report.platform.buildId).toBe(LAB_BUILD_ID);
+      expect(report.symbols).toMatchObject({ file: path.basename(syms), buildId: LAB_BUILD_ID });
+      expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
+      expect(report.symbols?.frames['ffff82d0402f9c06']).toBe('default_idle (arch/x86/domain.c)');
+      expect(report.symbols?.frames['ffff82d0402fa741']).toBe('idle_loop (arch/x86/domain.c)');
+      expect(await counting.runs()).toEqual(['readelf', tool]);
+    },
+  );
 
   it('refuses a file that is not the Xen that printed the log, naming both build ids', async () => {
     const run = await runCli(['report', RECORDING, '--findings', '--xen-syms', '/bin/ls']);

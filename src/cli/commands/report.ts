@@ -3,6 +3,7 @@
 // Several files are read as one log, in order (a rotated conserver log, say).
 
 import { InvalidArgumentError } from 'commander';
+import { setFindingsEnabled } from '../../report/findings/digest.js';
 import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
 import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
@@ -11,6 +12,7 @@ import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
 import { writeBundle } from '../bundle.js';
+import { nameDom0Frames } from '../dom0-map.js';
 import { SYMS_DIRS, symbolise } from '../xen-syms.js';
 import { fileOutput, streamOutput, writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
 
@@ -21,6 +23,8 @@ interface ReportFlags {
   findings?: boolean;
   /** --xen-syms FILE, or false for --no-xen-syms; unset: look for a matching one. */
   xenSyms?: string | false;
+  /** dom0's System.map or vmlinux, to name its guest frames. */
+  dom0Map?: string;
   /** Write a mail-ready bug-report folder here (text + raw log copies) instead of a report. */
   bundle?: string;
 }
@@ -74,8 +78,13 @@ export async function runReport(
   const renderer = getRenderer(flags.format);
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
   const stdin = io.stdin ?? process.stdin;
-  const syms = async (report: Report): Promise<void> =>
-    symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
+  const syms = async (report: Report): Promise<void> => {
+    await symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
+    if (flags.dom0Map !== undefined) await nameDom0Frames(report, flags.dom0Map);
+  };
+  // Benchmarks only: the baseline a report's findings and symbols are measured against (one thread).
+  const bare = process.env['XENKEYS_NO_FINDINGS'] === '1';
+  if (bare) setFindingsEnabled(false);
   if (flags.bundle !== undefined) {
     const done = await writeBundle(flags.bundle, files, stdin, syms);
     process.stderr.write(`xenkeys: bug-report bundle in ${done.dir}: ${done.files.join(', ')}\n`);
@@ -100,7 +109,7 @@ export async function runReport(
     return EXIT.ok;
   }
   const toFile = flags.output !== undefined && flags.output !== '-';
-  if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
+  if (toFile && !bare && canUseWorker() && isBuiltIn(flags.format)) {
     await reportOnTwoThreads(files, stdin, flags.output as string, flags.format, syms);
     return EXIT.ok;
   }

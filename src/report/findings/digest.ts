@@ -66,6 +66,11 @@ export interface WDigest extends DumpAt {
   firstLine: { line: number; text: string } | null;
 }
 
+/** The last `0` dump: dom0's vCPUs as the guest sees them (its kernel's RIP and stack). */
+export interface ZeroDigest extends DumpAt {
+  vcpus: { vcpu: string; rip: string | null; context: string | null; words: string[]; line: number | null }[];
+}
+
 export interface CutCapture {
   capture: number;
   key: string;
@@ -82,6 +87,7 @@ export interface FindingsDigest {
   r: { first: RDigest | null; last: RDigest | null; count: number };
   q: QDigest | null;
   w: WDigest | null;
+  zero: ZeroDigest | null;
   cut: CutCapture[];
   cutCount: number;
   /** Every Xen address the `d` dumps printed (RIPs and call traces), for symbolising; bounded. */
@@ -103,6 +109,7 @@ export function emptyDigest(): FindingsDigest {
     r: { first: null, last: null, count: 0 },
     q: null,
     w: null,
+    zero: null,
     cut: [],
     cutCount: 0,
     xenAddresses: [],
@@ -122,8 +129,20 @@ function noteAddresses(g: FindingsDigest, d: DDigest): void {
       }
 }
 
+let enabled = true;
+
+/** Benchmarks only (`XENKEYS_NO_FINDINGS=1`): reports without findings, to measure what they cost. */
+export function setFindingsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+export function findingsEnabled(): boolean {
+  return enabled;
+}
+
 /** Feeds one capture (parsed, in report order) into the digest. */
 export function digestCapture(g: FindingsDigest, capture: ReportCapture, index: number): void {
+  if (!enabled) return;
   g.captures = Math.max(g.captures, index + 1);
   if (!g.keys.includes(capture.key)) g.keys.push(capture.key);
   const cut = !capture.complete;
@@ -165,6 +184,7 @@ export function digestCapture(g: FindingsDigest, capture: ReportCapture, index: 
       g.r.count++;
     } else if (s.key === 'q') g.q = { ...at, domains: (s.parsed as ParsedByKey['q']).domains };
     else if (s.key === 'w') g.w = wDigest(at, s.parsed as ParsedByKey['w'], textLines());
+    else if (s.key === '0') g.zero = zeroDigest(at, s.parsed as ParsedByKey['0'], textLines());
   }
 }
 
@@ -206,6 +226,26 @@ function dDigest(at: DumpAt, d: ParsedByKey['d'], lines: string[]): DDigest {
 /** x86-64 Linux's kernel text mapping (0xffffffff80000000 up): the words worth a symbol lookup. */
 function kernelWords(words: readonly string[]): string[] {
   return [...new Set(words.filter((w) => /^ffffffff[89a-f][0-9a-f]{7}$/i.test(w)))].slice(0, WORDS_KEPT);
+}
+
+function zeroDigest(at: DumpAt, z: ParsedByKey['0'], lines: string[]): ZeroDigest {
+  const headers = new Map<string, number>();
+  lines.forEach((l, i) => {
+    const m = /\*\*\* Dumping Dom(\d+) vcpu#(\d+) state/.exec(l);
+    if (m && !headers.has(`d${m[1]}v${m[2]}`)) headers.set(`d${m[1]}v${m[2]}`, i + 1);
+  });
+  return {
+    ...at,
+    vcpus: z.vcpus
+      .filter((v) => !v.offline)
+      .map((v) => ({
+        vcpu: `d${v.domain}v${v.vcpu}`,
+        rip: v.rip,
+        context: v.context,
+        words: kernelWords(v.state?.stack?.words ?? []),
+        line: headers.get(`d${v.domain}v${v.vcpu}`) ?? null,
+      })),
+  };
 }
 
 function wDigest(at: DumpAt, w: ParsedByKey['w'], lines: string[]): WDigest {
