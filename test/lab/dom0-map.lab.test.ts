@@ -1,14 +1,14 @@
 // `report --dom0-map` against the real dom0: its kernel's symbols, read live from /proc/kallsyms (the
-// lab's Debian kernel ships a placeholder System.map; its PV dom0 is not relocated, so these addresses
-// hold for every recording made with it). The live `0` dump's RIP and stack must be named as the
-// kernel itself names them. XENKEYS_LAB_KEEP_MAP=FILE keeps the map (test/fixtures/lab/ was made so).
+// lab's Debian kernel ships a placeholder System.map; a PV dom0 is not relocated). The live `0` dump's
+// RIP and stack must be named as the kernel itself names them. XENKEYS_LAB_KEEP_MAP=FILE keeps the map
+// and FILE.raw the capture's raw log (test/fixtures/lab/ was made so).
 
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/model.js';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { readOut } from './capture-checks.js';
 import { atDom0 } from './guest-lab.js';
 import { startXenLab, type XenLab } from './xen-lab.js';
@@ -53,7 +53,10 @@ describe("report --dom0-map with the lab dom0's own symbols", () => {
     const map = path.join(out, 'dom0.map');
     writeFileSync(map, `${lines.join('\n')}\n`);
     const keep = process.env['XENKEYS_LAB_KEEP_MAP'];
-    if (keep) copyFileSync(map, keep);
+    if (keep) {
+      copyFileSync(map, keep);
+      copyFileSync(path.join(out, 'session.raw'), `${keep}.raw`);
+    }
 
     const run = await runCli(['report', out, '--no-xen-syms', '--dom0-map', map]);
     expect(run.code, run.stderr).toBe(0);

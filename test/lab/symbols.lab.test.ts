@@ -3,11 +3,13 @@
 // build: their `build-id:` is the file's), then on a live `d` from the lab's Xen, read from its serial log
 // since power-on (boot log with its build id included).
 
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportFromInputs } from '../../src/cli/report-input.js';
+import { symbolise } from '../../src/cli/xen-syms.js';
 import type { Report } from '../../src/report/model.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { labXenSyms, startXenLab, type XenLab } from './xen-lab.js';
@@ -68,6 +70,26 @@ describe("report --xen-syms with the lab Xen's xen-syms", () => {
     expect(run.stderr).toContain('/bin/ls is not the Xen that printed this log');
     expect(run.stderr).toContain(`Xen printed build-id: ${LAB_BUILD_ID}`);
     expect(run.stderr).toContain('-dbg package');
+  });
+});
+
+describe('xen-syms discovery by build id (a debug folder as Debian lays it out)', () => {
+  it('picks the file whose build id Xen printed, passing over other builds and symbolic links', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-dir-'));
+    // Another build first in the listing's order, a link to the right one, then the right one.
+    copyFileSync('/bin/ls', path.join(dir, 'xen-syms-4.99-amd64'));
+    symlinkSync(await labXenSyms(), path.join(dir, 'xen-syms-4.18-link'));
+    copyFileSync(await labXenSyms(), path.join(dir, 'xen-syms-4.17-amd64'));
+    const report = await reportFromInputs([RECORDING]);
+    await symbolise(report, { dirs: ['/nonexistent-debug-dir', dir] });
+    expect(report.symbols).toMatchObject({ file: 'xen-syms-4.17-amd64', buildId: LAB_BUILD_ID });
+    expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
+    // None matching: no symbols, no error.
+    const other = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-none-'));
+    copyFileSync('/bin/ls', path.join(other, 'xen-syms-4.99-amd64'));
+    const plain = await reportFromInputs([RECORDING]);
+    await symbolise(plain, { dirs: [other] });
+    expect(plain.symbols).toBeUndefined();
   });
 });
 
