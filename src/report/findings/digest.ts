@@ -119,8 +119,12 @@ export function emptyDigest(): FindingsDigest {
 /** Distinct addresses kept for symbolising: a Xen has a few thousand functions. */
 const ADDRESSES_KEPT = 8192;
 
+/** The addresses already noted, per digest (a Set rebuilt per dump cost a 200 MiB log 8192 copies each). */
+const NOTED = new WeakMap<FindingsDigest, Set<string>>();
+
 function noteAddresses(g: FindingsDigest, d: DDigest): void {
-  const seen = new Set(g.xenAddresses);
+  let seen = NOTED.get(g);
+  if (!seen) NOTED.set(g, (seen = new Set(g.xenAddresses)));
   for (const c of d.cpus)
     for (const f of [{ address: c.rip ?? '', symbol: c.symbol }, ...c.trace])
       if (f.symbol !== null && f.address !== '' && !seen.has(f.address) && seen.size < ADDRESSES_KEPT) {
