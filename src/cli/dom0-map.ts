@@ -12,17 +12,26 @@ import { parseSystemMap, type KernelMap } from '../report/findings/kernel-map.js
 import type { Report } from '../report/model.js';
 import { run } from './xen-syms.js';
 
+export interface Dom0Map {
+  file: string;
+  map: KernelMap;
+  kind: 'system-map' | 'vmlinux';
+}
+
 /** Names dom0's frames in report.findings and sets report.dom0Symbols. */
-export async function nameDom0Frames(report: Report, file: string): Promise<void> {
-  const { map, kind } = await loadDom0Map(file);
+export function nameDom0Frames(report: Report, loaded: Dom0Map): void {
   const digest = digestOf(report);
   if (!digest) return;
-  const done = withDom0Frames(report.findings, digest, map, { file: path.basename(file), kind });
+  const done = withDom0Frames(report.findings, digest, loaded.map, {
+    file: path.basename(loaded.file),
+    kind: loaded.kind,
+  });
   report.findings = done.findings;
   report.dom0Symbols = done.symbols;
 }
 
-export async function loadDom0Map(file: string): Promise<{ map: KernelMap; kind: 'system-map' | 'vmlinux' }> {
+/** Read before the input, so a map that cannot be used is refused before any output. */
+export async function loadDom0Map(file: string): Promise<Dom0Map> {
   const st = await lstat(file).catch(() => null);
   if (!st) throw new XenkeysError('bad-input', `cannot read ${file}: no such file`);
   if (!st.isFile())
@@ -42,7 +51,7 @@ export async function loadDom0Map(file: string): Promise<{ map: KernelMap; kind:
         hint: 'Give the System.map of the dom0 kernel that ran (Debian: linux-image-…-dbg; or /proc/kallsyms saved on dom0 as root), or its unstripped vmlinux.',
       },
     );
-  return { map, kind: elf ? 'vmlinux' : 'system-map' };
+  return { file, map, kind: elf ? 'vmlinux' : 'system-map' };
 }
 
 async function isElf(file: string): Promise<boolean> {

@@ -25,7 +25,7 @@ async function kallsymsAround(lab: XenLab, addresses: string[]): Promise<string[
     /map-end\r/,
     300_000,
   );
-  return [...new Set(text.split(/\r?\n/).filter((l) => /^[0-9a-f]{16} [tTwW] \S+( \[\S+\])?$/.test(l)))];
+  return [...new Set(text.split(/\r*\n/).filter((l) => /^[0-9a-f]{16} [tTwW] \S+( \[\S+\])?$/.test(l)))];
 }
 
 describe("report --dom0-map with the lab dom0's own symbols", () => {

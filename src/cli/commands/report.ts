@@ -12,7 +12,7 @@ import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
 import { writeBundle } from '../bundle.js';
-import { nameDom0Frames } from '../dom0-map.js';
+import { loadDom0Map, nameDom0Frames } from '../dom0-map.js';
 import { SYMS_DIRS, symbolise } from '../xen-syms.js';
 import { fileOutput, streamOutput, writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
 
@@ -52,6 +52,10 @@ export function register({ program, exit, reportError }: CommandContext): void {
     )
     .option('--no-xen-syms', 'do not look for a xen-syms file')
     .option(
+      '--dom0-map <file>',
+      "name dom0's guest frames (`0` and `d` dumps) with its kernel's System.map or vmlinux",
+    )
+    .option(
       '--bundle <dir>',
       'write a bug-report folder: xen-report.txt (plain text for a mail) and the raw log',
     )
@@ -78,9 +82,10 @@ export async function runReport(
   const renderer = getRenderer(flags.format);
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
   const stdin = io.stdin ?? process.stdin;
+  const dom0Map = flags.dom0Map === undefined ? null : await loadDom0Map(flags.dom0Map);
   const syms = async (report: Report): Promise<void> => {
     await symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
-    if (flags.dom0Map !== undefined) await nameDom0Frames(report, flags.dom0Map);
+    if (dom0Map) nameDom0Frames(report, dom0Map);
   };
   // Benchmarks only: the baseline a report's findings and symbols are measured against (one thread).
   const bare = process.env['XENKEYS_NO_FINDINGS'] === '1';

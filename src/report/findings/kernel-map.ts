@@ -11,6 +11,9 @@ export interface KernelMap {
 /** Text symbols further than this past the last one are not that symbol's (past `_etext`). */
 const MAX_OFFSET = 0x100000n;
 
+/** Section ends, not functions: an address past one of them is not in the symbol before. */
+const MARKERS = new Set(['_etext', '_einittext', '_edata', '_end', '__end_rodata']);
+
 const LINE = /^([0-9a-f]{8,16})\s+([tTwW])\s+(\S+)(?:\s+\[(\S+)\])?\s*$/i;
 
 export function parseSystemMap(text: string): KernelMap {
@@ -45,7 +48,7 @@ export function kernelSymbol(map: KernelMap, address: string): string | null {
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  if (found < 0) return null;
+  if (found < 0 || MARKERS.has(names[found] as string)) return null;
   const start = addresses[found] as bigint;
   const next = addresses[found + 1];
   const size = next === undefined ? null : next - start;
