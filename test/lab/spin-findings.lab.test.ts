@@ -69,7 +69,11 @@ describe('a spinning domU, pinned: the first finding names it', () => {
       ),
       'utf8',
     );
-    expect(mail).toContain(first.headline.slice(0, 40));
-    expect(mail).toMatch(/\(arch\/x86\/\S+\.c\)/);
+    expect(mail.replace(/\s+/g, ' ')).toContain(first.headline.slice(0, 40));
+    // The only Xen frames here are CPU 0's, taking the key: named by the real xen-syms (function and
+    // file; Debian's xen-syms has no line table).
+    const flat = mail.replace(/\s+/g, ' ');
+    expect(flat).toContain(`Resolved with ${path.basename(syms)} (build id ${report.platform.buildId})`);
+    expect(flat).toContain('at process_softirqs (x86_64/entry.S)');
   });
 });
