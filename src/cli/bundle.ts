@@ -4,7 +4,7 @@
 // so a refused xen-syms or an unreadable input leaves nothing behind.
 
 import { closeSync, lstatSync, readdirSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { XenkeysError } from '../core/errors.js';
@@ -39,7 +39,13 @@ export async function writeBundle(
     const size = source === '-' ? (stdinBytes?.length ?? 0) : (await stat(source)).size;
     files.push({ name: names[i]!, of: source === '-' ? 'standard input' : source, bytes: size });
   }
-  const mail = bundleMail(report, { version: VERSION, files });
+  const raw = await Promise.all(
+    sources.map(async (source, i) => ({
+      file: names[i]!,
+      lines: await linesOf(source === '-' ? (stdinBytes ?? Buffer.alloc(0)) : source),
+    })),
+  );
+  const mail = bundleMail(report, { version: VERSION, files, raw });
 
   if (makePrivateDir(dir) === null) refuseUsed(dir);
   for (const [i, source] of sources.entries()) {
@@ -113,6 +119,15 @@ async function copyNew(from: string, to: string): Promise<void> {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Logs read whole to find the excerpts' lines; bigger ones are only copied. */
+const EXCERPT_READ_LIMIT = 256 * 1024 * 1024;
+
+async function linesOf(source: string | Buffer): Promise<string[]> {
+  if (typeof source === 'string' && (await stat(source)).size > EXCERPT_READ_LIMIT) return [];
+  const bytes = typeof source === 'string' ? await readFile(source) : source;
+  return bytes.toString('utf8').split(/\r*\n/);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

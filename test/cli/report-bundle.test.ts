@@ -81,8 +81,25 @@ describe('report --bundle', () => {
     // The escape sequences are gone (the parser drops them), the bidi override is shown by name.
     expect(mail).toContain("Assertion 'vmcb\\u202e->_vintr.fields.vgif == 0'");
     expect(mail).toContain('Call traces');
+    // The crash as the raw log has it, by that file's line numbers: the dump to the panic box's end.
+    expect(mail).toMatch(/\n {4}8 Assertion '.*vmcb/);
+    expect(mail).toContain('\n   51 Panic on CPU 2:\n');
     // The copy is the raw log as it was, controls and all: evidence, not display.
     expect(readFileSync(path.join(dir, 'planted.log'), 'utf8')).toBe(log);
+  });
+
+  it("quotes dom0's panic from the recording's raw log, by its line numbers, to Linux's end marker", async () => {
+    const dir = path.join(tmp, 'dom0-crash');
+    const run = await runCli(['report', path.join(ROOT, 'recordings/xen-4.17-dom0-crash'), '--bundle', dir], {
+      env,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['session.raw', 'xen-report.txt']);
+    const mail = expectMailReadable(readFileSync(path.join(dir, 'xen-report.txt')));
+    expect(mail).toMatch(/^CRITICAL {2}dom0 kernel panic: sysrq triggered crash$/m);
+    expect(mail).toContain('-- session.raw, lines 511–557');
+    expect(mail).toContain('  514 [    8.293854] Kernel panic - not syncing: sysrq triggered crash\n');
+    expect(mail).toContain("  556 Hardware Dom0 crashed: 'noreboot' set - not rebooting.\n");
   });
 
   it('uses an empty folder, refuses a non-empty one or a link, and writes nothing when it refuses', async () => {

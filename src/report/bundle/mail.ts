@@ -8,6 +8,7 @@ import { frameLine } from '../findings/frames.js';
 import type { Finding } from '../findings/model.js';
 import type { Report } from '../model.js';
 import { excerpts } from './excerpts.js';
+import { rawExcerpts } from './raw-excerpts.js';
 import { EXCERPT_WIDTH, MAIL_WIDTH, numberedLine, wrapProse } from './wrap.js';
 
 export interface BundleFile {
@@ -23,6 +24,8 @@ export interface MailOptions {
   version: string;
   /** The other files of the bundle (the raw log copies). */
   files: readonly BundleFile[];
+  /** Their lines, where the findings that name no capture are looked up (a crash, a panic). */
+  raw?: readonly { file: string; lines: readonly string[] }[];
 }
 
 const rule = (title: string): string[] => ['', title, '='.repeat(Math.min(title.length, MAIL_WIDTH)), ''];
@@ -68,11 +71,14 @@ export function bundleMail(report: Report, options: MailOptions): string {
     }
   }
 
-  const shown = excerpts(report);
+  const shown = [
+    ...(options.raw ?? []).flatMap((r) => rawExcerpts(report.findings, r.file, r.lines)),
+    ...excerpts(report),
+  ];
   if (shown.length > 0) {
     out.push(...rule('Console excerpts'));
     push(
-      'The lines the findings point at, numbered within their capture, without the "(XEN) " ' +
+      'The lines the findings point at, numbered within their raw log or capture, without the "(XEN) " ' +
         'prefix ("+" continues a long line). The raw log in this bundle has every byte.',
     );
     for (const x of shown) {
