@@ -49,3 +49,26 @@ describe('findings on the pinned spinning domU (real lab log)', () => {
     expect(report.findings.slice(2).every((f) => f.severity === 'advice')).toBe(true);
   });
 });
+
+describe('the same scenario, another run: the vCPU seen only by the `d` dumps', () => {
+  const again = reportFromLines(
+    readFileSync(path.join(ROOT, 'test/fixtures/lab/xen-4.17-spin-pinned-2.serial.log'), 'latin1').split(
+      '\n',
+    ),
+    { kind: 'log', name: 'serial.log' },
+  );
+
+  it('names both vCPUs, each with its CPU, and keeps the Xen frames of the dump that caught one in Xen', () => {
+    const [first, second] = again.findings;
+    expect([first?.vcpu, first?.cpu, first?.id]).toEqual(['d1v0', 0, 'vcpu-stayed']);
+    expect([second?.vcpu, second?.cpu, second?.id]).toEqual(['d1v1', 1, 'vcpu-held']);
+    expect(second?.headline).toBe(
+      'domain 1 vCPU 1 (d1v1) was on CPU 1 in both `d` dumps: a busy loop, or stuck?',
+    );
+    // The last dump caught it in the guest; the first in Xen, handling an exception: those frames.
+    expect(second?.trace.map((t) => t.symbol)).toEqual(['x86_64/entry.S#handle_exception_saved+0x1a/0x94']);
+    expect(second?.detail[0]).toBe(
+      'RIP ffffffff816b852a then 0000000000456650 (pv guest): running, in a loop or busy.',
+    );
+  });
+});

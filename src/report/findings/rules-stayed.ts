@@ -8,7 +8,7 @@ import { isIdleSymbol, isIdleVcpu } from '../view-model.js';
 import type { CpuDigest, DDigest, FindingsDigest, RDigest } from './digest.js';
 import { partKey } from './digest.js';
 import { frame } from './frames.js';
-import { type Evidence, type Finding, finding } from './model.js';
+import { type Evidence, type Finding, type Frame, finding } from './model.js';
 
 export function stayedVcpus(g: FindingsDigest): Finding[] {
   const out: Finding[] = [];
@@ -94,7 +94,7 @@ function stayed(g: FindingsDigest, a: RDigest, b: RDigest, p: Placed, q: Placed,
       cpu: p.cpu,
       vcpu: p.vcpu,
       rip: shown?.rip ? frame(shown.rip, shown.symbol) : null,
-      trace: shown ? shown.trace.map((t) => frame(t.address, t.symbol)) : [],
+      trace: held ? xenFrames(held) : shown ? shown.trace.map((t) => frame(t.address, t.symbol)) : [],
       detail: [
         ...(held ? [ripsSay(held)] : []),
         ...(p.tookKey || q.tookKey
@@ -137,12 +137,18 @@ function heldFinding(g: FindingsDigest, h: Held): Finding {
       cpu: h.cpu,
       vcpu: h.vcpu,
       rip: h.last.rip ? frame(h.last.rip, h.last.symbol) : null,
-      trace: h.last.trace.map((t) => frame(t.address, t.symbol)),
+      trace: xenFrames(h),
       detail: [ripsSay(h)],
       evidence: [dumpEvidence(g.d.first as DDigest, h.first), dumpEvidence(g.d.last as DDigest, h.last)],
       next: { key: 'r r', why: `two run-queue dumps: whether ${h.vcpu} ever leaves CPU ${h.cpu}` },
     },
   );
+}
+
+/** The Xen frames of the last dump, else the first's: a guest in Xen (a hypercall, a fault) in either. */
+function xenFrames(h: Held): Frame[] {
+  const from = h.last.trace.length > 0 ? h.last : h.first;
+  return from.trace.map((t) => frame(t.address, t.symbol));
 }
 
 /** What the two RIPs say: the same one is stuck in place, different ones are moving (a loop). */
