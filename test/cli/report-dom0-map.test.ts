@@ -2,10 +2,11 @@
 // naming itself is tested on the lab dom0's real symbols (test/report/dom0-map.test.ts) and live
 // (test/lab/dom0-map.lab.test.ts).
 
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/model.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
 const env = { NO_COLOR: '1' };
@@ -38,5 +39,21 @@ describe('report --dom0-map refuses what cannot name dom0 frames', () => {
       expect(run.code, file).toBe(14);
       expect(run.stderr, file).toContain(says);
     }
+  });
+});
+
+describe("report --dom0-map on the lab dom0's real `0` dump and kallsyms (test/fixtures/lab/README.md)", () => {
+  const raw = path.join(ROOT, 'test/fixtures/lab/xen-4.17-dom0-0-key.raw');
+  const map = path.join(ROOT, 'test/fixtures/lab/dom0-6.1.0-57-amd64.kallsyms-cut.map');
+
+  it('names the frames in report.json written on two threads, and in --findings text', async () => {
+    const out = path.join(tmp, 'report.json');
+    const run = await runCli(['report', raw, '--no-xen-syms', '--dom0-map', map, '-o', out], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.dom0Symbols).toMatchObject({ kind: 'system-map', file: path.basename(map) });
+    expect(report.findings.filter((f) => f.id === 'dom0-stack').map((f) => f.vcpu)).toEqual(['d0v0', 'd0v1']);
+    const text = await runCli(['report', raw, '--findings', '--no-xen-syms', '--dom0-map', map], { env });
+    expect(text.stdout).toContain('[<ffffffff81027761>] 0xffffffff81027761  at xen_safe_halt+0x11/0x20');
   });
 });
