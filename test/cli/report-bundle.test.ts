@@ -118,6 +118,11 @@ describe('report --bundle', () => {
     expect(linked.code).toBe(16);
     expect(linked.stderr).toContain('is not a folder');
 
+    const both = await runCli(['report', SPIN, '--bundle', path.join(tmp, 'both'), '-o', 'r.json'], { env });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--bundle writes its own files');
+    expect(() => lstatSync(path.join(tmp, 'both'))).toThrow();
+
     const missing = path.join(tmp, 'never');
     const bad = await runCli(['report', path.join(tmp, 'no-such.log'), '--bundle', missing], { env });
     expect(bad.code).toBe(14);

@@ -3,6 +3,7 @@
 // Several files are read as one log, in order (a rotated conserver log, say).
 
 import { InvalidArgumentError } from 'commander';
+import { XenkeysError } from '../../core/errors.js';
 import { setFindingsEnabled } from '../../report/findings/digest.js';
 import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
@@ -91,6 +92,10 @@ export async function runReport(
   const bare = process.env['XENKEYS_NO_FINDINGS'] === '1';
   if (bare) setFindingsEnabled(false);
   if (flags.bundle !== undefined) {
+    if (flags.output !== undefined || flags.findings)
+      throw new XenkeysError('usage', '--bundle writes its own files (xen-report.txt and the raw log)', {
+        hint: 'Drop -o/--findings, or make the report in a second run.',
+      });
     const done = await writeBundle(flags.bundle, files, stdin, syms);
     process.stderr.write(`xenkeys: bug-report bundle in ${done.dir}: ${done.files.join(', ')}\n`);
     return EXIT.ok;
