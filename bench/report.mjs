@@ -87,7 +87,7 @@ export async function benchReport() {
   }
 }
 
-function recordingFiles(name) {
+export function recordingFiles(name) {
   const dir = path.join(root, 'recordings');
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -96,7 +96,7 @@ function recordingFiles(name) {
 }
 
 /** The files' bytes, one after another, round and round, to at least `size` bytes. */
-function writeRepeated(file, sources, size) {
+export function writeRepeated(file, sources, size) {
   const parts = sources.map((p) => readFileSync(p));
   const fd = openSync(file, 'w');
   for (let total = 0, i = 0; total < size; i++) {

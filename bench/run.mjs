@@ -3,6 +3,7 @@
 
 import { benchCaptureBigKey } from './capture-big-key.mjs';
 import { benchCaptureTcp } from './capture-tcp.mjs';
+import { benchFindings } from './findings.mjs';
 import { benchReport } from './report.mjs';
 import { benchReportTargets } from './report-targets.mjs';
 import { benchTuiBurst, benchTuiLatency } from './tui.mjs';
@@ -15,6 +16,7 @@ const benches = [
   benchTuiLatency,
   benchReport,
   benchReportTargets,
+  benchFindings,
 ];
 for (const bench of benches) {
   const { title, rows } = await bench();

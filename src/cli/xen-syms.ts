@@ -59,7 +59,7 @@ export async function symbolise(report: Report, options: SymsOptions): Promise<v
       ...(digestOf(report)?.xenAddresses ?? []),
     ]),
   ];
-  const resolved = addresses.length ? await addr2line(file, addresses) : new Map<string, SymbolLocation[]>();
+  const resolved = addresses.length ? await symbolize(file, addresses) : new Map<string, SymbolLocation[]>();
   const map = symbolMap(resolved, addresses);
   report.findings = withSymbols(report.findings, map);
   const frames: Record<string, string> = {};
@@ -100,13 +100,35 @@ async function buildIdOf(file: string, explicit: boolean): Promise<string | null
   return parseBuildId(notes);
 }
 
-async function addr2line(file: string, addresses: readonly string[]): Promise<Map<string, SymbolLocation[]>> {
+/**
+ * One symboliser process for every address: llvm-symbolizer when installed (GNU output, the same text
+ * addr2line prints), else binutils' addr2line. XENKEYS_SYMBOLIZER=addr2line picks addr2line.
+ */
+export async function symbolize(
+  file: string,
+  addresses: readonly string[],
+): Promise<Map<string, SymbolLocation[]>> {
   const input = addresses.map((a) => `0x${normalAddress(a)}`).join('\n') + '\n';
+  const forced = process.env['XENKEYS_SYMBOLIZER'];
+  if (forced !== 'addr2line') {
+    try {
+      const out = await run(
+        'llvm-symbolizer',
+        ['--output-style=GNU', '-a', '-f', '-i', `--obj=${file}`],
+        input,
+        true,
+      );
+      return parseAddr2line(out, addresses);
+    } catch (error) {
+      if (!(error instanceof XenkeysError && error.code === 'tool-missing') || forced === 'llvm-symbolizer')
+        throw error;
+    }
+  }
   const out = await run('addr2line', ['-a', '-f', '-i', '-e', file], input, true);
   return parseAddr2line(out, addresses);
 }
 
-function run(tool: string, args: string[], input: string | null, explicit: boolean): Promise<string> {
+export function run(tool: string, args: string[], input: string | null, explicit: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       tool,

@@ -5,6 +5,7 @@ import type { BootInfo } from '../parse/boot.js';
 import type { Dom0Info } from '../parse/dom0-virt.js';
 import type { XenEvent } from '../parse/events.js';
 import type { ParsedByKey, ParsedKey } from '../parse/key-parsers.js';
+import type { Dom0Symbols } from './findings/dom0-frames.js';
 import type { Finding } from './findings/model.js';
 
 export const REPORT_SCHEMA = 'xenkeys.report/1';
@@ -76,6 +77,8 @@ export interface Report {
   findings: Finding[];
   /** Extra: the xen-syms that resolved the findings' addresses, when one was given or found. */
   symbols?: ReportSymbols;
+  /** Extra: the dom0 kernel map (--dom0-map) that named dom0's guest frames, when one was given. */
+  dom0Symbols?: Dom0Symbols;
   /**
    * Extra: hypervisor and guest lines outside every capture (the boot log, messages), verbatim — read
    * for platform and events, kept here so nothing is dropped; bounded, `droppedLines` counts the rest.

@@ -3,11 +3,13 @@
 // build: their `build-id:` is the file's), then on a live `d` from the lab's Xen, read from its serial log
 // since power-on (boot log with its build id included).
 
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportFromInputs } from '../../src/cli/report-input.js';
+import { symbolise } from '../../src/cli/xen-syms.js';
 import type { Report } from '../../src/report/model.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { labXenSyms, startXenLab, type XenLab } from './xen-lab.js';
@@ -15,11 +17,11 @@ import { labXenSyms, startXenLab, type XenLab } from './xen-lab.js';
 const RECORDING = path.join(ROOT, 'recordings/xen-4.17-smp8-big-dump/session.cast');
 const LAB_BUILD_ID = '151b373fd64b321593bf987fd923cd10dabadac4';
 
-/** A PATH whose addr2line and readelf log each run to a file, then run the real ones. */
+/** A PATH whose symbolisers and readelf log each run to a file, then run the real ones. */
 function countingPath(): { env: NodeJS.ProcessEnv; runs: () => Promise<string[]> } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-path-'));
   const log = path.join(dir, 'runs.log');
-  for (const tool of ['addr2line', 'readelf']) {
+  for (const tool of ['addr2line', 'readelf', 'llvm-symbolizer']) {
     const shim = path.join(dir, tool);
     writeFileSync(shim, `#!/bin/sh\necho ${tool} >> '${log}'\nexec /usr/bin/${tool} "$@"\n`);
     chmodSync(shim, 0o700);
@@ -39,18 +41,27 @@ describe("report --xen-syms with the lab Xen's xen-syms", () => {
     syms = await labXenSyms();
   });
 
-  it('resolves every Xen address of a recording with ONE addr2line, after ONE build-id check', async () => {
-    const counting = countingPath();
-    const run = await runCli(['report', RECORDING, '--xen-syms', syms], { env: counting.env });
-    expect(run.code, run.stderr).toBe(0);
-    const report = JSON.parse(run.stdout) as Report;
-    expect(report.platform.buildId).toBe(LAB_BUILD_ID);
-    expect(report.symbols).toMatchObject({ file: path.basename(syms), buildId: LAB_BUILD_ID });
-    expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
-    expect(report.symbols?.frames['ffff82d0402f9c06']).toBe('default_idle (arch/x86/domain.c)');
-    expect(report.symbols?.frames['ffff82d0402fa741']).toBe('idle_loop (arch/x86/domain.c)');
-    expect(await counting.runs()).toEqual(['readelf', 'addr2line']);
-  });
+  // llvm-symbolizer when installed (this lab installs it), addr2line when asked: the same answers.
+  it.each([
+    ['llvm-symbolizer', {}],
+    ['addr2line', { XENKEYS_SYMBOLIZER: 'addr2line' }],
+  ] as const)(
+    'resolves every Xen address of a recording with ONE %s, after ONE build-id check',
+    async (tool, extra) => {
+      const counting = countingPath();
+      const run = await runCli(['report', RECORDING, '--xen-syms', syms], {
+        env: { ...counting.env, ...extra },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(run.stdout) as Report;
+      expect(report.platform.buildId).toBe(LAB_BUILD_ID);
+      expect(report.symbols).toMatchObject({ file: path.basename(syms), buildId: LAB_BUILD_ID });
+      expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
+      expect(report.symbols?.frames['ffff82d0402f9c06']).toBe('default_idle (arch/x86/domain.c)');
+      expect(report.symbols?.frames['ffff82d0402fa741']).toBe('idle_loop (arch/x86/domain.c)');
+      expect(await counting.runs()).toEqual(['readelf', tool]);
+    },
+  );
 
   it('refuses a file that is not the Xen that printed the log, naming both build ids', async () => {
     const run = await runCli(['report', RECORDING, '--findings', '--xen-syms', '/bin/ls']);
@@ -59,6 +70,26 @@ describe("report --xen-syms with the lab Xen's xen-syms", () => {
     expect(run.stderr).toContain('/bin/ls is not the Xen that printed this log');
     expect(run.stderr).toContain(`Xen printed build-id: ${LAB_BUILD_ID}`);
     expect(run.stderr).toContain('-dbg package');
+  });
+});
+
+describe('xen-syms discovery by build id (a debug folder as Debian lays it out)', () => {
+  it('picks the file whose build id Xen printed, passing over other builds and symbolic links', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-dir-'));
+    // Another build first in the listing's order, a link to the right one, then the right one.
+    copyFileSync('/bin/ls', path.join(dir, 'xen-syms-4.99-amd64'));
+    symlinkSync(await labXenSyms(), path.join(dir, 'xen-syms-4.18-link'));
+    copyFileSync(await labXenSyms(), path.join(dir, 'xen-syms-4.17-amd64'));
+    const report = await reportFromInputs([RECORDING]);
+    await symbolise(report, { dirs: ['/nonexistent-debug-dir', dir] });
+    expect(report.symbols).toMatchObject({ file: 'xen-syms-4.17-amd64', buildId: LAB_BUILD_ID });
+    expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
+    // None matching: no symbols, no error.
+    const other = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-none-'));
+    copyFileSync('/bin/ls', path.join(other, 'xen-syms-4.99-amd64'));
+    const plain = await reportFromInputs([RECORDING]);
+    await symbolise(plain, { dirs: [other] });
+    expect(plain.symbols).toBeUndefined();
   });
 });
 

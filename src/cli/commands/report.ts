@@ -3,6 +3,8 @@
 // Several files are read as one log, in order (a rotated conserver log, say).
 
 import { InvalidArgumentError } from 'commander';
+import { XenkeysError } from '../../core/errors.js';
+import { setFindingsEnabled } from '../../report/findings/digest.js';
 import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
 import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
@@ -11,6 +13,8 @@ import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
+import { writeBundle } from '../bundle.js';
+import { loadDom0Map, nameDom0Frames } from '../dom0-map.js';
 import { SYMS_DIRS, symbolise } from '../xen-syms.js';
 import { fileOutput, streamOutput, writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
 
@@ -21,6 +25,10 @@ interface ReportFlags {
   findings?: boolean;
   /** --xen-syms FILE, or false for --no-xen-syms; unset: look for a matching one. */
   xenSyms?: string | false;
+  /** dom0's System.map or vmlinux, to name its guest frames. */
+  dom0Map?: string;
+  /** Write a mail-ready bug-report folder here (text + raw log copies) instead of a report. */
+  bundle?: string;
 }
 
 function formatOption(value: string): string {
@@ -45,6 +53,14 @@ export function register({ program, exit, reportError }: CommandContext): void {
       `resolve Xen addresses with this xen-syms (build id checked); default: a matching one in ${SYMS_DIRS.join(' or ')}`,
     )
     .option('--no-xen-syms', 'do not look for a xen-syms file')
+    .option(
+      '--dom0-map <file>',
+      "name dom0's guest frames (`0` and `d` dumps) with its kernel's System.map or vmlinux",
+    )
+    .option(
+      '--bundle <dir>',
+      'write a bug-report folder: xen-report.txt (plain text for a mail) and the raw log',
+    )
     .action(async (files: string[], flags: Partial<ReportFlags>) => {
       try {
         exit(await runReport(files, { ...flags, format: flags.format ?? formatOfFile(flags.output) }));
@@ -68,8 +84,23 @@ export async function runReport(
   const renderer = getRenderer(flags.format);
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
   const stdin = io.stdin ?? process.stdin;
-  const syms = async (report: Report): Promise<void> =>
-    symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
+  const dom0Map = flags.dom0Map === undefined ? null : await loadDom0Map(flags.dom0Map);
+  const syms = async (report: Report): Promise<void> => {
+    await symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
+    if (dom0Map) nameDom0Frames(report, dom0Map);
+  };
+  // Benchmarks only: the baseline a report's findings and symbols are measured against (one thread).
+  const bare = process.env['XENKEYS_NO_FINDINGS'] === '1';
+  if (bare) setFindingsEnabled(false);
+  if (flags.bundle !== undefined) {
+    if (flags.output !== undefined || flags.findings)
+      throw new XenkeysError('usage', '--bundle writes its own files (xen-report.txt and the raw log)', {
+        hint: 'Drop -o/--findings, or make the report in a second run.',
+      });
+    const done = await writeBundle(flags.bundle, files, stdin, syms);
+    process.stderr.write(`xenkeys: bug-report bundle in ${done.dir}: ${done.files.join(', ')}\n`);
+    return EXIT.ok;
+  }
   if (flags.findings) {
     // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
     const report = await reportFromInputs(files, stdin, { onCapture: () => undefined });
@@ -89,7 +120,7 @@ export async function runReport(
     return EXIT.ok;
   }
   const toFile = flags.output !== undefined && flags.output !== '-';
-  if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
+  if (toFile && !bare && canUseWorker() && isBuiltIn(flags.format)) {
     await reportOnTwoThreads(files, stdin, flags.output as string, flags.format, syms);
     return EXIT.ok;
   }

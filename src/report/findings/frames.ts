@@ -21,6 +21,17 @@ export function frameLine(f: Frame): string {
 const SPIN =
   /(?:^|#)(?:_?_?spin_lock\w*|_?_?raw_spin_lock\w*|_spin_lock\w*|spin_barrier|_?read_lock\w*|_?write_lock\w*|queue_(?:read|write)_lock_slowpath|rspin_lock|_?percpu_(?:read|write)_lock\w*|cpu_relax|on_selected_cpus|smp_call_function\w*|stopmachine_\w+|stop_machine_run|rcu_barrier\w*|_cpu_down|cpu_down|flush_area_mask|send_IPI_mask\w*)\b/;
 
+/**
+ * The CPU that took the debug key dumps itself first, caught in the softirq that runs the handler
+ * (lab-facts: `do_softirq+0/0x10` in every 4.17 `d`): its RIP says where the key ran, not where it was.
+ */
+export function ranTheKey(
+  d: { cpus: readonly { cpu: number }[] },
+  c: { cpu: number; symbol: string | null },
+): boolean {
+  return d.cpus[0]?.cpu === c.cpu && c.symbol !== null && /(?:^|#)do_softirq\+0\//.test(c.symbol);
+}
+
 /** The first frame of a trace (or the RIP) that is a lock or an all-CPUs wait, if any. */
 export function spinningAt(frames: readonly Frame[]): Frame | null {
   for (const f of frames.slice(0, 6)) if (f.symbol !== null && SPIN.test(f.symbol)) return f;

@@ -3,15 +3,18 @@
 // cut short, a CPU at the same RIP in two `d` dumps, a vCPU that stayed on one pCPU across two `r`s.
 
 import type { Report } from '../model.js';
-import { isIdleSymbol, isIdleVcpu } from '../view-model.js';
-import { type CpuDigest, type DDigest, type FindingsDigest, partKey } from './digest.js';
-import { frame, frameText, spinningAt } from './frames.js';
+import { isIdleSymbol } from '../view-model.js';
+import { type DDigest, type FindingsDigest, partKey } from './digest.js';
+import { frame, frameText, ranTheKey, spinningAt } from './frames.js';
+import { dumpEvidence, stayedVcpus, vcpuName } from './rules-stayed.js';
 import { type Evidence, type Finding, finding } from './model.js';
 
 export function dumpFindings(report: Pick<Report, 'platform'>, g: FindingsDigest): Finding[] {
   const rips = sameRip(g);
   const stayed = stayedVcpus(g).filter((s) => {
     // A vCPU that kept running on a pCPU whose RIP did not move either: one finding, naming both.
+    // Same RIP on a CPU whose vCPU stayed in the `d` dumps: same-rip names it already.
+    if (s.id === 'vcpu-held') return !rips.some((r) => r.cpu === s.cpu);
     const cpu = s.id === 'vcpu-stayed' ? rips.find((r) => r.cpu === s.cpu) : undefined;
     if (!cpu) return true;
     cpu.vcpu ??= s.vcpu;
@@ -147,6 +150,7 @@ function sameRip(g: FindingsDigest): Finding[] {
   for (const ca of a.cpus) {
     const cb = byCpu.get(ca.cpu);
     if (!cb || ca.rip === null || ca.rip !== cb.rip || isIdleSymbol(ca.symbol)) continue;
+    if (ranTheKey(a, ca) && ranTheKey(b, cb)) continue;
     const rip = frame(cb.rip ?? '', cb.symbol);
     const trace = cb.trace.map((t) => frame(t.address, t.symbol));
     const spin = spinningAt([rip, ...trace]);
@@ -172,80 +176,6 @@ function sameRip(g: FindingsDigest): Finding[] {
     );
   }
   return out;
-}
-
-function stayedVcpus(g: FindingsDigest): Finding[] {
-  const a = g.r.first;
-  const b = g.r.last;
-  if (!a || !b || a === b) return [];
-  const later = new Map(b.placements.map((p) => [p.vcpu, p]));
-  const apart =
-    a.now !== null && b.now !== null && b.now > a.now ? ` ${((b.now - a.now) / 1e9).toFixed(1)} s apart` : '';
-  const out: Finding[] = [];
-  for (const p of a.placements) {
-    const q = later.get(p.vcpu);
-    if (!q || q.state !== p.state || q.cpu !== p.cpu || q.runqueue !== p.runqueue || isIdleVcpu(p.vcpu))
-      continue;
-    const where = p.cpu !== null ? `pCPU ${p.cpu}` : `run queue ${p.runqueue}`;
-    const who = vcpuName(p.vcpu) ?? p.vcpu;
-    const queued = p.state === 'queued';
-    // The pCPU's own state says where a running vCPU is; for a queued one it shows someone else.
-    const found = p.cpu === null || queued ? undefined : g.d.last?.cpus.find((c) => c.cpu === p.cpu);
-    const dump = found && !isIdleSymbol(found.symbol) ? found : undefined;
-    out.push(
-      finding(
-        queued ? 'vcpu-starved' : 'vcpu-stayed',
-        queued ? 'error' : 'warning',
-        queued
-          ? `${who} was queued on ${where} in both \`r\` dumps${apart}: it never got to run`
-          : `${who} was running on ${where} in both \`r\` dumps${apart}: spinning, or simply busy?`,
-        {
-          cpu: p.cpu,
-          vcpu: p.vcpu,
-          rip: dump?.rip ? frame(dump.rip, dump.symbol) : null,
-          trace: dump ? dump.trace.map((t) => frame(t.address, t.symbol)) : [],
-          evidence: [
-            {
-              capture: a.capture,
-              key: partKey(a, 'r'),
-              line: null,
-              text: `${p.vcpu} ${p.state} on ${where}`,
-            },
-            {
-              capture: b.capture,
-              key: partKey(b, 'r'),
-              line: null,
-              text: `${q.vcpu} ${q.state} on ${where}`,
-            },
-            ...(dump && g.d.last ? [dumpEvidence(g.d.last, dump)] : []),
-          ],
-          next: dump
-            ? null
-            : {
-                key: queued ? 'r' : 'd',
-                why: queued ? 'again: still queued means starved' : `where ${where} is (RIP and call trace)`,
-              },
-        },
-      ),
-    );
-  }
-  return out;
-}
-
-function dumpEvidence(d: DDigest, c: CpuDigest): Evidence {
-  return {
-    capture: d.capture,
-    key: partKey(d, 'd'),
-    line: d.partOf ? null : c.line,
-    text: `CPU ${c.cpu}: RIP ${c.rip ?? '?'}${c.symbol ? ` ${c.symbol}` : ''}`,
-  };
-}
-
-/** `d1v0` → `domain 1 vCPU 0 (d1v0)`; idle and unknown names as they are. */
-export function vcpuName(v: string | null): string | null {
-  if (v === null) return null;
-  const m = /^d(\d+)v(\d+)$/.exec(v);
-  return m ? `domain ${m[1]} vCPU ${m[2]} (${v})` : isIdleVcpu(v) ? null : v;
 }
 
 function list(cpus: number[]): string {
