@@ -18,9 +18,15 @@ export async function writeCaptureReport(
   captures: readonly KeyCapture[],
   name: string | null,
   startedAt?: string,
+  inband = false,
 ): Promise<string | null> {
   try {
-    const builder = new ReportBuilder({ kind: 'live', name, ...(startedAt ? { startedAt } : {}) });
+    const builder = new ReportBuilder({
+      kind: 'live',
+      name,
+      ...(startedAt ? { startedAt } : {}),
+      ...(inband ? { capture: 'inband' as const } : {}),
+    });
     const feed = new RawWithCaptures(builder, captures);
     const splitter = new LineSplitter();
     let offset = 0;

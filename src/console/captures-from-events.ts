@@ -87,6 +87,13 @@ export function capturesFromEvents(events: Iterable<SessionEvent>): RecutSession
 }
 
 function asEndReason(reason: string): CaptureEndReason {
-  const known: CaptureEndReason[] = ['quiet', 'no-output', 'cap', 'interrupted', 'transport-lost'];
+  const known: CaptureEndReason[] = [
+    'quiet',
+    'no-output',
+    'cap',
+    'interrupted',
+    'transport-lost',
+    'ring-wrapped',
+  ];
   return (known as string[]).includes(reason) ? (reason as CaptureEndReason) : 'quiet';
 }

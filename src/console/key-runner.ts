@@ -9,8 +9,11 @@ import { switchTo, type SwitchOptions } from './switcher.js';
 import { LOSS_CODES } from './lost.js';
 import type { XenConsole } from './xen-console.js';
 
-/** `dropped`: the line went down during the key and came back (the key is pressed again once). */
-export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost' | 'dropped';
+/**
+ * `dropped`: the line went down during the key and came back (the key is pressed again once).
+ * `ring-wrapped`: in-band only (src/inband): Xen's console ring lost the start of the output.
+ */
+export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost' | 'dropped' | 'ring-wrapped';
 
 /** A key's text kept in memory at most (a 600 MB `d` stays in session.raw, by byte range). */
 export const MAX_CAPTURE_TEXT = 8 * 1024 * 1024;
