@@ -248,7 +248,8 @@ export class Dom0Shell {
       return new XenkeysError('connect-failed', `no dom0 shell answered within ${seconds} s`, {
         hint: atXen
           ? 'The console input is at Xen, not dom0: press Ctrl-A three times to give it to dom0, then try again.'
-          : 'In-band capture needs a shell prompt on dom0 (sh, bash or ash), logged in; check the command with `xenkeys connect` first.',
+          : 'In-band capture needs a logged-in shell prompt on dom0 (sh, bash or ash); on a serial console, ' +
+            'input may be at Xen: press Ctrl-A three times to give it to dom0.',
       });
     }
     return new XenkeysError(

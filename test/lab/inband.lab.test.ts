@@ -1,0 +1,96 @@
+// In-band capture on the real toolstack: the guest lab's dom0 (Debian's xl) with a guest, reached
+// through its own shell on the serial console (`--inband --spawn 'socat - TCP:…'`). On the same boot,
+// `q` and `r` pressed with `xl debug-keys` and read with `xl dmesg` must parse to the same domains
+// as the serial capture's.
+
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDomains } from '../../src/parse/keys/domains.js';
+import { parseRunq } from '../../src/parse/keys/runq.js';
+import { runCli } from '../helpers/run-cli.js';
+import { readOut } from './capture-checks.js';
+import { domainIds, labGuests } from './guest-lab.js';
+import { startXenLab, type XenLab } from './xen-lab.js';
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'xk-lab-inband-'));
+const lines = (text: string): string[] => text.split(/\r?\n/);
+
+/** What must not change between two captures a minute apart: ids, vCPUs, pinning, pausing. */
+function domainShape(text: string) {
+  const q = parseDomains(lines(text));
+  expect(q.unrecognised).toEqual([]);
+  return q.domains
+    .map((d) => ({
+      id: d.id,
+      paused: d.pauseCount,
+      vcpus: d.vcpus.map((v) => ({ id: v.id, affinity: v.hardAffinity })),
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+function runqShape(text: string) {
+  const r = parseRunq(lines(text));
+  expect(r.unrecognised).toEqual([]);
+  return r.domains.map((d) => ({ id: d.id, units: d.units.map((u) => u.vcpu) })).sort((a, b) => a.id - b.id);
+}
+
+describe('capture --inband through the lab dom0 shell', () => {
+  let lab: XenLab;
+  let guest: number;
+
+  beforeAll(async () => {
+    lab = await startXenLab({ serial: 'tcp', guests: true, bootTimeoutMs: 900_000 });
+    await labGuests(lab, 'guest g1 2 idle');
+    guest = (await domainIds(lab)).get('g1') ?? expect.fail('no domain id for g1');
+  }, 1_800_000);
+  afterAll(() => lab?.stop());
+
+  it('gives the same parsed domains in q and r as a serial capture on the same boot', async () => {
+    const serialOut = tmp();
+    const serial = await runCli([
+      'capture',
+      '--tcp',
+      `127.0.0.1:${lab.tcpPort}`,
+      '--keys',
+      'qr',
+      '-o',
+      serialOut,
+    ]);
+    expect(serial.code, serial.stderr).toBe(0);
+
+    const out = tmp();
+    const run = await runCli([
+      'capture',
+      '--inband',
+      '--spawn',
+      `socat - TCP:127.0.0.1:${lab.tcpPort}`,
+      '--keys',
+      'qr',
+      '--first-output-timeout',
+      '120000',
+      '-o',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const inband = readOut(out);
+    const viaSerial = readOut(serialOut);
+    expect((inband.captures as unknown as { capture: string }).capture).toBe('inband');
+    expect(inband.cast.header['xenkeys_capture']).toBe('inband');
+    expect(inband.captures.captures.map((c) => [c.key, c.endReason])).toEqual([
+      ['h', 'quiet'],
+      ['q', 'quiet'],
+      ['r', 'quiet'],
+    ]);
+    // The ring read back starts with the key's own output, exactly as on the line.
+    expect(inband.byKey('q')!.text).toMatch(/^\(XEN\) 'q' pressed -> dumping domain info/);
+    expect(inband.byKey('r')!.text).toMatch(/^\(XEN\) sched_smt_power_savings: /);
+    const q = domainShape(inband.byKey('q')!.text);
+    expect(q.map((d) => d.id)).toEqual([0, guest]);
+    expect(q).toEqual(domainShape(viaSerial.byKey('q')!.text));
+    expect(runqShape(inband.byKey('r')!.text)).toEqual(runqShape(viaSerial.byKey('r')!.text));
+    // The session is honest about its medium: the shell's frames and prompt are in the raw log.
+    expect(inband.raw.toString('latin1')).toMatch(/XK[a-z0-9]{12} \d+ B/);
+  });
+});
