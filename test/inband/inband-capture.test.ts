@@ -41,14 +41,19 @@ const silent: Progress = {
   stop() {},
 };
 
-async function inband(keys: string, dom0: Partial<FakeDom0Options> = {}, make?: () => Transport) {
+async function inband(
+  keys: string,
+  dom0: Partial<FakeDom0Options> = {},
+  make?: () => Transport,
+  firstOutputMs = 15_000,
+) {
   warnings.length = 0;
   const { command } = fakeDom0({ keys: KEYS, ring: BOOT, ...dom0 });
   const options: CaptureOptions = {
     ...DEFAULT_CAPTURE,
     keys,
     out: mkdtempSync(path.join(os.tmpdir(), 'xk-inband-')),
-    timing: { quietMs: 50, firstOutputMs: 15_000, capMs: 30_000 },
+    timing: { quietMs: 50, firstOutputMs, capMs: 30_000 },
   };
   const result = await runInbandCapture(make ?? (() => new SpawnTransport({ command })), options, {
     progress: silent,
@@ -137,7 +142,7 @@ describe('capture --inband (real sh, fake xl with recorded Xen output)', () => {
       script: tinyScript({ initialTarget: 'xen' }),
       clock: systemClock,
     });
-    const { result } = await inband('q', {}, () => sim);
+    const { result } = await inband('q', {}, () => sim, 1_500);
     expect(result.exitCode).toBe(3);
     expect(String((result.error as { hint?: string }).hint)).toMatch(
       /input may be at Xen: press Ctrl-A three times/,
