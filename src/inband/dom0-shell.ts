@@ -112,7 +112,15 @@ export class Dom0Shell {
     await this.type(probe.line);
     await this.waitForText(probe.answer, timeoutMs, signal);
     await this.type(setupLine(this.options.nonce));
-    const out = await this.run(PROBE_COMMAND, { timeoutMs, ...(signal ? { signal } : {}) });
+    const out = await this.run(PROBE_COMMAND, { timeoutMs, ...(signal ? { signal } : {}) }).catch(
+      (error: unknown) => {
+        if (!(error instanceof XenkeysError && error.code === 'key-timeout')) throw error;
+        // A shell answered the probe but did not run the frame function: not a POSIX shell.
+        throw new XenkeysError('connect-failed', 'the shell on dom0 answered, but not as a POSIX shell', {
+          hint: 'In-band capture types sh syntax: start sh first (e.g. --spawn "ssh -t root@dom0 sh").',
+        });
+      },
+    );
     return checkProbe(out.lines);
   }
 

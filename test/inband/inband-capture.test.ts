@@ -133,6 +133,14 @@ describe('capture --inband (real sh, fake xl with recorded Xen output)', () => {
     expect(String(user.result.error)).toMatch(/uid 1000, and xl needs root/);
   });
 
+  it('says so when the shell answers but is not a POSIX shell (the frame function never runs)', async () => {
+    // Runs only `echo` lines: the harmless probe is answered, `_xk(){ … }` and the frames are not.
+    const command = `sh -c 'while read -r l; do case "$l" in echo*) eval "$l";; esac; done'`;
+    const { result } = await inband('q', {}, () => new SpawnTransport({ command }), 1_500);
+    expect(result.exitCode).toBe(3);
+    expect(String(result.error)).toMatch(/not as a POSIX shell/);
+  });
+
   it('refuses dangerous keys before touching the host, as serial capture does', async () => {
     await expect(inband('qR')).rejects.toMatchObject({ code: 'dangerous-key' });
   });
