@@ -1,7 +1,7 @@
 // In-band capture on the real toolstack: the guest lab's dom0 (Debian's xl) with a guest, reached
-// through its own shell on the serial console (`--inband --spawn 'socat - TCP:…'`). On the same boot,
-// `q` and `r` pressed with `xl debug-keys` and read with `xl dmesg` must parse to the same domains
-// as the serial capture's.
+// through its own shell on the serial console (`--inband --spawn 'socat - TCP:…'`) and over SSH to
+// dropbear in dom0 (`--inband --ssh root@…`). On the same boot, `q` and `r` pressed with
+// `xl debug-keys` and read with `xl dmesg` must parse to the same domains as the serial capture's.
 
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -36,17 +36,38 @@ function runqShape(text: string) {
   return r.domains.map((d) => ({ id: d.id, units: d.units.map((u) => u.vcpu) })).sort((a, b) => a.id - b.id);
 }
 
-describe('capture --inband through the lab dom0 shell', () => {
+/** The in-band capture's own checks, and its q and r against the serial capture's. */
+function expectSameAsSerial(out: string, serialOut: string): void {
+  const inband = readOut(out);
+  const viaSerial = readOut(serialOut);
+  expect((inband.captures as unknown as { capture: string }).capture).toBe('inband');
+  expect(inband.cast.header['xenkeys_capture']).toBe('inband');
+  expect(inband.captures.captures.map((c) => [c.key, c.endReason])).toEqual([
+    ['h', 'quiet'],
+    ['q', 'quiet'],
+    ['r', 'quiet'],
+  ]);
+  // The ring read back starts with the key's own output, exactly as on the line.
+  expect(inband.byKey('q')!.text).toMatch(/^\(XEN\) 'q' pressed -> dumping domain info/);
+  expect(inband.byKey('r')!.text).toMatch(/^\(XEN\) sched_smt_power_savings: /);
+  const q = domainShape(inband.byKey('q')!.text);
+  // dom0 and g1 (its id is whatever xl gave it), g1 with its two vCPUs.
+  expect(q).toHaveLength(2);
+  expect(q[0]!.id).toBe(0);
+  expect(q[1]!.vcpus).toHaveLength(2);
+  expect(q).toEqual(domainShape(viaSerial.byKey('q')!.text));
+  expect(runqShape(inband.byKey('r')!.text)).toEqual(runqShape(viaSerial.byKey('r')!.text));
+  // The session is honest about its medium: the shell's frames are in the raw log.
+  expect(inband.raw.toString('latin1')).toMatch(/XK[a-z0-9]{12} \d+ B/);
+}
+
+describe('capture --inband through the lab dom0 (its serial prompt, and SSH)', () => {
   let lab: XenLab;
+  const serialOut = tmp();
 
   beforeAll(async () => {
-    lab = await startXenLab({ serial: 'tcp', guests: true, bootTimeoutMs: 900_000 });
+    lab = await startXenLab({ serial: 'tcp', guests: true, ssh: true, bootTimeoutMs: 900_000 });
     await labGuests(lab, 'guest g1 2 idle');
-  }, 1_800_000);
-  afterAll(() => lab?.stop());
-
-  it('gives the same parsed domains in q and r as a serial capture on the same boot', async () => {
-    const serialOut = tmp();
     const serial = await runCli([
       'capture',
       '--tcp',
@@ -57,14 +78,17 @@ describe('capture --inband through the lab dom0 shell', () => {
       serialOut,
     ]);
     expect(serial.code, serial.stderr).toBe(0);
+  }, 1_800_000);
+  afterAll(() => lab?.stop());
 
+  it('through the dom0 prompt on the serial console: the same q and r as the serial capture', async () => {
     const out = tmp();
+    const target = ['--spawn', `socat - TCP:127.0.0.1:${lab.tcpPort}`];
     const run = await runCli([
       'capture',
       '--inband',
-      '--spawn',
-      `socat - TCP:127.0.0.1:${lab.tcpPort}`,
-      '--keys',
+      ...target,
+      '-k',
       'qr',
       '--first-output-timeout',
       '120000',
@@ -72,26 +96,27 @@ describe('capture --inband through the lab dom0 shell', () => {
       out,
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const inband = readOut(out);
-    const viaSerial = readOut(serialOut);
-    expect((inband.captures as unknown as { capture: string }).capture).toBe('inband');
-    expect(inband.cast.header['xenkeys_capture']).toBe('inband');
-    expect(inband.captures.captures.map((c) => [c.key, c.endReason])).toEqual([
-      ['h', 'quiet'],
-      ['q', 'quiet'],
-      ['r', 'quiet'],
+    expectSameAsSerial(out, serialOut);
+  });
+
+  it("over SSH to dom0's sshd as root: the same q and r as the serial capture", async () => {
+    const out = tmp();
+    const knownHosts = path.join(tmp(), 'known_hosts');
+    const target = ['--ssh', `root@127.0.0.1:${lab.sshPort}`, '-i', lab.sshKey!, '--known-hosts', knownHosts];
+    const run = await runCli([
+      'capture',
+      '--inband',
+      ...target,
+      '--accept-new',
+      '-k',
+      'qr',
+      '--first-output-timeout',
+      '120000',
+      '-o',
+      out,
     ]);
-    // The ring read back starts with the key's own output, exactly as on the line.
-    expect(inband.byKey('q')!.text).toMatch(/^\(XEN\) 'q' pressed -> dumping domain info/);
-    expect(inband.byKey('r')!.text).toMatch(/^\(XEN\) sched_smt_power_savings: /);
-    const q = domainShape(inband.byKey('q')!.text);
-    // dom0 and g1 (its id is whatever xl gave it), g1 with its two vCPUs.
-    expect(q).toHaveLength(2);
-    expect(q[0]!.id).toBe(0);
-    expect(q[1]!.vcpus).toHaveLength(2);
-    expect(q).toEqual(domainShape(viaSerial.byKey('q')!.text));
-    expect(runqShape(inband.byKey('r')!.text)).toEqual(runqShape(viaSerial.byKey('r')!.text));
-    // The session is honest about its medium: the shell's frames and prompt are in the raw log.
-    expect(inband.raw.toString('latin1')).toMatch(/XK[a-z0-9]{12} \d+ B/);
+    expect(run.code, run.stderr).toBe(0);
+    expectSameAsSerial(out, serialOut);
+    expect(readOut(out).captures.console.transport).toBe('ssh');
   });
 });
