@@ -207,7 +207,9 @@ async function boot(files: BootFiles, options: XenLabOptions, logPath: string): 
       ? `pty,id=ser0,${logOpt}`
       : `socket,id=ser0,host=127.0.0.1,port=${tcpPort},server=on,wait=off,${logOpt}`;
   const xenCmd = [...BASE_XEN_ARGS, `dom0_mem=${dom0Mem}`, ...(options.xenArgs ?? [])].join(' ');
-  const dom0Cmd = [...BASE_DOM0_ARGS, ...(options.dom0Args ?? [])].join(' ');
+  // xenkeys_ssh: dom0's init brings up the NIC and dropbear (initramfs/toolstack-init).
+  const ssh = options.ssh ? ['xenkeys_ssh'] : [];
+  const dom0Cmd = [...BASE_DOM0_ARGS, ...ssh, ...(options.dom0Args ?? [])].join(' ');
   // prettier-ignore
   const args = [
     '-smp', String(smp), '-m', String(memoryMiB), '-display', 'none', '-no-reboot', '-nodefaults',
