@@ -116,9 +116,16 @@ export class Dom0Shell {
       (error: unknown) => {
         if (!(error instanceof XenkeysError && error.code === 'key-timeout')) throw error;
         // A shell answered the probe but did not run the frame function: not a POSIX shell.
-        throw new XenkeysError('connect-failed', 'the shell on dom0 answered, but not as a POSIX shell', {
-          hint: 'In-band capture types sh syntax: start sh first (e.g. --spawn "ssh -t root@dom0 sh").',
-        });
+        const seconds = Math.round(timeoutMs / 1000);
+        throw new XenkeysError(
+          'connect-failed',
+          `the shell on dom0 answered, but not as a POSIX shell (no framed answer within ${seconds} s)`,
+          {
+            hint:
+              'In-band capture types sh syntax: start sh first (e.g. --spawn "ssh -t root@dom0 sh"); ' +
+              'on a very slow dom0, raise --first-output-timeout.',
+          },
+        );
       },
     );
     return checkProbe(out.lines);
