@@ -14,6 +14,7 @@ case "$1" in
     cat "$ring"
     if [ "$2" = -c ]; then : > "$ring"; fi ;;
   debug-keys)
+    if [ "$2" = "$XK_DIE_ON" ]; then kill -KILL "$PPID"; exit 1; fi
     f="$XK_DIR/keys/$(printf %s "$2" | od -An -tx1 | tr -d ' \\n')"
     if [ -f "$f" ]; then cat "$f" >> "$ring"; fi
     if [ -n "$XK_RING_BYTES" ]; then tail -c "$XK_RING_BYTES" "$ring" > "$ring.t"; mv "$ring.t" "$ring"; fi ;;
@@ -30,6 +31,8 @@ export interface FakeDom0Options {
   /** Leave xl out of PATH, or pretend the shell is not root. */
   noXl?: boolean;
   uid?: number;
+  /** \`xl debug-keys\` of this key kills the shell (a line that drops mid-capture). */
+  dieOn?: string;
 }
 
 /** The --spawn command for a fake dom0 shell, and its folder. */
@@ -51,7 +54,11 @@ export function fakeDom0(options: FakeDom0Options): { command: string; dir: stri
     writeFileSync(path.join(dir, 'keys', name), text.endsWith('\n') ? text : `${text}\n`);
   }
   writeFileSync(path.join(dir, 'ring'), options.ring ?? '');
-  const env = [`XK_DIR=${dir}`, ...(options.ringBytes ? [`XK_RING_BYTES=${options.ringBytes}`] : [])];
+  const env = [
+    `XK_DIR=${dir}`,
+    ...(options.ringBytes ? [`XK_RING_BYTES=${options.ringBytes}`] : []),
+    ...(options.dieOn ? [`XK_DIE_ON=${options.dieOn}`] : []),
+  ];
   // Only our bin and the system's: no `xl` of the machine's own can answer.
   return { command: `env ${env.join(' ')} PATH=${bin}:/usr/bin:/bin PS1='dom0# ' sh -i`, dir };
 }

@@ -20,6 +20,7 @@ import { SimulatedXenTransport } from '../../src/transports/simulated.js';
 import type { Transport } from '../../src/transports/transport.js';
 import { fakeDom0, type FakeDom0Options } from '../helpers/fake-dom0.js';
 import { tinyScript } from '../helpers/sim-console.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const GUESTS = path.join(import.meta.dirname, '../../recordings/xen-4.17-guests');
 const recorded = JSON.parse(readFileSync(path.join(GUESTS, 'captures.json'), 'utf8')) as {
@@ -113,6 +114,23 @@ describe('capture --inband (real sh, fake xl with recorded Xen output)', () => {
     const raw = readFileSync(path.join(result.outDir, 'session.raw'), 'latin1');
     expect(raw).toContain('dom0# '); // the prompts, as the shell printed them
     expect(raw).toContain('Allocated console ring of 16 KiB.'); // the ring as found, kept
+  });
+
+  it('keeps what it has when the shell goes away mid-capture (exit 7)', async () => {
+    const { result, file } = await inband('qr', { dieOn: 'r' });
+    expect(result.exitCode).toBe(7);
+    expect(String(result.error)).toMatch(/the dom0 shell went away/);
+    const doc = JSON.parse(file('captures.json'));
+    expect(doc.captures.map((c: { key: string }) => c.key)).toEqual(['h', 'q']);
+  });
+
+  it('`xenkeys report session.cast` of an in-band session says it was in-band', async () => {
+    const { result } = await inband('q');
+    const run = await runCli(['report', path.join(result.outDir, 'session.cast'), '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.source.capture).toBe('inband');
+    expect(report.captures.map((c: { key: string }) => c.key)).toEqual(['h', 'q']);
   });
 
   it('says when the ring wrapped and lost the start of a key, and advises conring_size', async () => {
