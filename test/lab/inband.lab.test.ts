@@ -99,6 +99,24 @@ describe('capture --inband through the lab dom0 (its serial prompt, and SSH)', (
     expectSameAsSerial(out, serialOut);
   });
 
+  it('straight on the serial line (--tcp, no socat): the same q and r as the serial capture', async () => {
+    const out = tmp();
+    const target = ['--tcp', `127.0.0.1:${lab.tcpPort}`];
+    const run = await runCli([
+      'capture',
+      '--inband',
+      ...target,
+      '-k',
+      'qr',
+      '--first-output-timeout',
+      '120000',
+      '-o',
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expectSameAsSerial(out, serialOut);
+  });
+
   it("over SSH to dom0's sshd as root: the same q and r as the serial capture", async () => {
     const out = tmp();
     const knownHosts = path.join(tmp(), 'known_hosts');
