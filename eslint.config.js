@@ -38,6 +38,7 @@ export default tseslint.config(
       'src/report/**/*.ts',
       'src/sim/**/*.ts',
       'src/core/**/*.ts',
+      'src/inband/**/*.ts',
     ],
     rules: restrict(),
   },

@@ -25,6 +25,8 @@ export interface CaptureFlags {
   waitTimeout: number;
   progress?: boolean;
   report: boolean;
+  /** `capture --inband` (cli/inband-capture.ts): keys through dom0's xl instead of the console line. */
+  inband?: boolean;
 }
 
 function regex(value: string): RegExp {

@@ -7,7 +7,10 @@
 import type { XenConsole } from '../console/xen-console.js';
 import { Emitter } from '../core/emitter.js';
 import { ReportBuilder } from '../report/build.js';
-import { builderCutSink } from '../report/fold-feed.js';
+import type { SessionEvent } from '../core/session-event.js';
+import { SessionFold } from '../pipeline/session-fold.js';
+import { MAX_CAPTURE_TEXT } from '../pipeline/capture.js';
+import { builderCutSink, builderSink } from '../report/fold-feed.js';
 import type { ReportCapture } from '../report/model.js';
 import { renderJsonChunks } from '../report/render-json.js';
 import { renderMarkdownChunks } from '../report/render-markdown.js';
@@ -39,16 +42,44 @@ export function startCaptureReport(console: XenConsole): CaptureReport {
   };
 }
 
+/**
+ * The same for a session with no XenConsole (in-band capture through dom0's shell): the caller hands
+ * over every event it records, and they are folded exactly as the console folds its own.
+ */
+export function startEventReport(): CaptureReport & { push(event: SessionEvent): void } {
+  const parsed = new Emitter<ReportCapture>();
+  const builder = new ReportBuilder({ kind: 'live', name: null }, { onParsed: (c) => parsed.fire(c) });
+  const fold = new SessionFold(builderSink(builder, { times: false }), { maxCaptureText: MAX_CAPTURE_TEXT });
+  let lastT = 0;
+  return {
+    builder,
+    onParsed: parsed.on,
+    push(event) {
+      lastT = event.t;
+      fold.push(event);
+    },
+    end() {
+      fold.end(lastT);
+    },
+  };
+}
+
 /** Writes `${stem}.json` and `${stem}.md` (new files: an existing one is refused, not replaced). */
 export async function writeCaptureReport(
   stem: string,
   report: CaptureReport,
   name: string | null,
   startedAt?: string,
+  inband = false,
 ): Promise<string | null> {
   try {
     report.end();
-    report.builder.source = { kind: 'live', name, ...(startedAt ? { startedAt } : {}) };
+    report.builder.source = {
+      kind: 'live',
+      name,
+      ...(startedAt ? { startedAt } : {}),
+      ...(inband ? { capture: 'inband' as const } : {}),
+    };
     const built = report.builder.finish();
     await writeChunksAtomically(`${stem}.json`, renderJsonChunks(built), { replace: false });
     await writeChunksAtomically(`${stem}.md`, renderMarkdownChunks(built), { replace: false });

@@ -27,6 +27,8 @@ export interface CaptureResultsInput {
   name: string;
   progress: Progress;
   stdout: NodeJS.WritableStream;
+  /** Keys pressed through dom0's xl (src/inband): the report says so in `source.capture`. */
+  inband?: boolean;
 }
 
 /** Writes what the session produced; resolves whether captures.json could be written. */
@@ -54,7 +56,7 @@ export async function writeCaptureResults(r: CaptureResultsInput): Promise<boole
     if (capturesWritten) written.push(path.basename(capturesPath));
     if (r.report && capturesWritten) {
       const stem = path.join(out.dir, numbered('report', out.index));
-      const problem = await writeCaptureReport(stem, r.report, r.name, r.document.startedAt);
+      const problem = await writeCaptureReport(stem, r.report, r.name, r.document.startedAt, r.inband);
       if (problem) progress.warn(`${path.basename(stem)}.* not written: ${problem}`);
       else written.push(`${path.basename(stem)}.json`, `${path.basename(stem)}.md`);
     }

@@ -99,7 +99,7 @@ export async function reportFromInputs(
   return report;
 }
 
-function castMeta(prefix: string): Pick<ReportSource, 'target' | 'startedAt'> {
+function castMeta(prefix: string): Pick<ReportSource, 'target' | 'startedAt' | 'capture'> {
   try {
     const header: unknown = JSON.parse((prefix.split('\n', 1)[0] ?? '').replace(/^\uFEFF/, ''));
     if (typeof header !== 'object' || header === null || Array.isArray(header)) return {};
@@ -109,7 +109,7 @@ function castMeta(prefix: string): Pick<ReportSource, 'target' | 'startedAt'> {
   }
 }
 
-async function metaBesideRaw(input: string): Promise<Pick<ReportSource, 'target' | 'startedAt'>> {
+async function metaBesideRaw(input: string): Promise<Pick<ReportSource, 'target' | 'startedAt' | 'capture'>> {
   if (input === '-' || !input.endsWith('.raw')) return {};
   try {
     const doc = JSON.parse(await readFile(path.join(path.dirname(input), 'captures.json'), 'utf8')) as {

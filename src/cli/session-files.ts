@@ -33,6 +33,8 @@ export interface SessionFilesOptions {
   rows?: number;
   /** File name stem: `session` (default) gives session.cast and session.raw. */
   name?: string;
+  /** Extra cast header fields (in-band capture marks itself with `xenkeys_capture: "inband"`). */
+  header?: Record<string, unknown>;
   /** Called once, at the first failed write. */
   onFailure?: (error: NodeJS.ErrnoException, file: string) => void;
 }
@@ -52,6 +54,7 @@ export function openSessionFiles(dir: string, options: SessionFilesOptions): Ses
       started_at: isoWithZone(options.wallStart),
       title: options.title,
       env: { TERM: 'xterm-256color' },
+      ...options.header,
     },
     {
       recordInput: options.recordInput,

@@ -4,8 +4,11 @@
 /** How a key's output was judged complete (console/quiet.ts decides the first three). */
 export type QuietResult = 'quiet' | 'no-output' | 'cap';
 
-/** `dropped`: the line went down during the key and came back (the key is pressed again once). */
-export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost' | 'dropped';
+/**
+ * `dropped`: the line went down during the key and came back (the key is pressed again once).
+ * `ring-wrapped`: in-band only (src/inband): Xen's console ring lost the start of the output.
+ */
+export type CaptureEndReason = QuietResult | 'interrupted' | 'transport-lost' | 'dropped' | 'ring-wrapped';
 
 export const END_REASONS: ReadonlySet<string> = new Set<CaptureEndReason>([
   'quiet',
@@ -14,6 +17,7 @@ export const END_REASONS: ReadonlySet<string> = new Set<CaptureEndReason>([
   'interrupted',
   'transport-lost',
   'dropped',
+  'ring-wrapped',
 ]);
 
 /** A key's text kept in memory at most (a 600 MB `d` stays in session.raw, by byte range). */

@@ -22,6 +22,8 @@ export interface ReportSource {
   target?: string;
   /** Extra: the session's wall-clock start, ISO 8601 with its zone, when known. */
   startedAt?: string;
+  /** Extra: `inband` when the keys were pressed with `xl debug-keys` and read with `xl dmesg` (docs/inband.md). */
+  capture?: 'inband';
 }
 
 /** Contract fields first; the rest of BootInfo follows (see parse/boot.ts). */

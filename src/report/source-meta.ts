@@ -7,8 +7,12 @@ import type { ReportSource } from './model.js';
 
 const XENKEYS_TITLE = /^xenkeys (?:capture|connect|demo): (.+)$/;
 
-export function sourceMetaFromCast(header: CastHeader): Pick<ReportSource, 'target' | 'startedAt'> {
-  const meta: Pick<ReportSource, 'target' | 'startedAt'> = {};
+export function sourceMetaFromCast(
+  header: CastHeader,
+): Pick<ReportSource, 'target' | 'startedAt' | 'capture'> {
+  const meta: Pick<ReportSource, 'target' | 'startedAt' | 'capture'> = {};
+  // Written by in-band capture (src/inband): the keys went through dom0's xl, not the console line.
+  if (header['xenkeys_capture'] === 'inband') meta.capture = 'inband';
   const title = typeof header.title === 'string' ? header.title.trim() : '';
   if (title !== '') meta.target = XENKEYS_TITLE.exec(title)?.[1] ?? title;
   const startedAt = header['started_at'];

@@ -29,7 +29,9 @@ export async function atDom0(lab: XenLab, command: string, done: RegExp, timeout
 
 /** Runs an initramfs/lab-guests scenario to its "done" line. */
 export function labGuests(lab: XenLab, scenario: string, timeoutMs = 1_200_000): Promise<string> {
-  const name = scenario.split(' ')[0] ?? scenario;
+  // `guest NAME …` ends "lab-guests: guest NAME done"; the others "lab-guests: SCENARIO done".
+  const [first = scenario, second] = scenario.split(' ');
+  const name = first === 'guest' && second ? `guest ${second}` : first;
   return atDom0(lab, `lab-guests ${scenario}`, new RegExp(`lab-guests: ${name} done`), timeoutMs);
 }
 

@@ -20,6 +20,20 @@ toolstack_debs() { # the cached .deb of each package, one a line (empty if any i
   printf '%s\n' "${out[@]}"
 }
 
+# An SSH server in dom0 for in-band capture over SSH (test/lab/inband.lab.test.ts): Debian's dropbear,
+# optional — downloaded when online, included when its packages are cached. The client key is made here.
+sshd_pkgs=(dropbear-bin libtomcrypt1 libtommath1)
+sshd_debs() {
+  local p d out=()
+  for p in "${sshd_pkgs[@]}"; do
+    d=$(find "$cache/debs/sshd" -maxdepth 1 -name "${p}_*.deb" -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)
+    [[ -n $d ]] || return 0
+    out+=("$d")
+  done
+  printf '%s\n' "${out[@]}"
+}
+ssh_key=
+
 gcc_s() { ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ { print $NF; exit }'; }
 
 provision_guests() {
@@ -34,10 +48,22 @@ provision_guests() {
     [[ -n $debs ]] || fail "download left a toolstack package missing in $cache/debs/toolstack"
   fi
 
+  mkdir -p "$cache/debs/sshd"
+  local sdebs
+  sdebs=$(sshd_debs)
+  if [[ -z $sdebs ]] && ! ((offline)); then
+    download "$cache/debs/sshd" "${sshd_pkgs[@]}" || say "dropbear not downloaded: the guest lab's dom0 has no sshd"
+    sdebs=$(sshd_debs)
+  fi
+  if [[ -n $sdebs ]]; then
+    ssh_key=$cache/boot/lab-ssh-key
+    [[ -s $ssh_key ]] || ssh-keygen -q -t ed25519 -N '' -C xenkeys-lab -f "$ssh_key" >&2 ||
+      fail "ssh-keygen failed (openssh-client is installed by provision.sh)"
+  fi
   local dom0_init=$here/initramfs/toolstack-init guest_init=$here/initramfs/guest-init
   local scenarios=$here/initramfs/lab-guests
   local src
-  src=$(printf '%s\n' "$debs" "$kernel_deb" "$(sha256sum "$dom0_init" "$guest_init" "$scenarios" /bin/busybox "$here/provision-guests.sh" /lib64/ld-linux-x86-64.so.2 "$(gcc_s)")" |
+  src=$(printf '%s\n' "$debs" "$sdebs" "${ssh_key:+$(cat "$ssh_key.pub")}" "$kernel_deb" "$(sha256sum "$dom0_init" "$guest_init" "$scenarios" /bin/busybox "$here/provision-guests.sh" /lib64/ld-linux-x86-64.so.2 "$(gcc_s)")" |
     sha256sum | cut -d' ' -f1)
   guest_initrd=$cache/boot/initrd-guests.gz
   fresh "$guest_initrd" "$src" && return 0
@@ -74,6 +100,24 @@ provision_guests() {
     [[ -s $kx/$m.ko ]] || fail "module $m.ko not found in $kernel_deb"
     cp "$kx/$m.ko" "$stage/lib/modules/xen/"
   done
+
+  # dropbear, its libraries, root's authorized key, and the NIC's driver (QEMU's e1000, user networking).
+  if [[ -n $sdebs ]]; then
+    local s=$stage.s
+    mkdir -p "$s" "$stage/usr/sbin" "$stage/root/.ssh" "$stage/etc/dropbear"
+    while read -r d; do dpkg-deb -x "$cache/debs/sshd/$d" "$s"; done <<<"$sdebs"
+    cp "$s/usr/sbin/dropbear" "$stage/usr/sbin/"
+    for lib in $(LD_LIBRARY_PATH=$s/usr/lib/x86_64-linux-gnu ldd "$stage/usr/sbin/dropbear" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+      cp -L "$lib" "$stage/lib/x86_64-linux-gnu/"
+    done
+    install -m 600 "$ssh_key.pub" "$stage/root/.ssh/authorized_keys"
+    chmod 700 "$stage/root" "$stage/root/.ssh"
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$stage/etc/passwd"
+    dpkg-deb --fsys-tarfile "$cache/debs/$kernel_deb" | tar -x -C "$kx" --wildcards --transform 's,.*/,,' '*/kernel/drivers/net/ethernet/intel/e1000/e1000.ko'
+    [[ -s $kx/e1000.ko ]] || fail "module e1000.ko not found in $kernel_deb"
+    cp "$kx/e1000.ko" "$stage/lib/modules/xen/"
+    rm -rf "$s"
+  fi
 
   # What the guests boot: the same kernel, and busybox with the guest's /init.
   local g=$stage.g

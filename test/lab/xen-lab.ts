@@ -31,6 +31,11 @@ export interface XenLabOptions {
    * dom0 gets 512 MiB of it, and the rest is for guests (96 MiB each).
    */
   guests?: boolean;
+  /**
+   * With `guests`: give dom0 a NIC (QEMU's e1000, user networking, nothing reachable but a loopback
+   * port forwarded to dom0's dropbear) for SSH as root with the lab's key (`sshPort`, `sshKey`).
+   */
+  ssh?: boolean;
 }
 
 export interface XenLab {
@@ -38,6 +43,9 @@ export interface XenLab {
   tcpPort?: number;
   /** The pty QEMU's serial is on (serial: 'pty'). */
   ptyPath?: string;
+  /** `ssh`: the loopback port forwarded to dom0's sshd, and the private key root accepts. */
+  sshPort?: number;
+  sshKey?: string;
   /** Every byte the guest sent on its serial line since power-on. Kept after stop(). */
   logPath: string;
   /** Process group of QEMU (and its guard). */
@@ -94,6 +102,8 @@ interface BootFiles {
   qemu: string;
   /** The hypervisor's xen-syms, from the -dbg package of the same build. */
   xenSyms: string;
+  /** The key dom0's dropbear accepts for root (guest lab, when provisioned with dropbear). */
+  sshKey?: string;
 }
 
 /**
@@ -125,7 +135,8 @@ function bootFiles(guests: boolean): Promise<BootFiles> {
         );
         return;
       }
-      resolve({ xen, kernel, initrd, qemu, xenSyms });
+      const sshKey = vars.get('XENKEYS_LAB_SSH_KEY');
+      resolve({ xen, kernel, initrd, qemu, xenSyms, ...(sshKey ? { sshKey } : {}) });
     });
   });
 }
@@ -183,19 +194,29 @@ async function boot(files: BootFiles, options: XenLabOptions, logPath: string): 
   const dom0Mem = options.guests ? '512M' : '768M';
   writeFileSync(logPath, ''); // exists before QEMU opens it, so the watch can start now
   const tcpPort = serial === 'tcp' ? await freePort() : undefined;
+  if (options.ssh && !(options.guests && files.sshKey))
+    throw new Error('ssh needs the guest lab provisioned with dropbear: run test/lab/provision.sh (online)');
+  const sshPort = options.ssh ? await freePort() : undefined;
+  // prettier-ignore
+  const net = sshPort === undefined ? [] : [
+    '-netdev', `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${sshPort}-:22`, '-device', 'e1000,netdev=n0',
+  ];
   const logOpt = `logfile=${escapeCommas(logPath)}`;
   const chardev =
     tcpPort === undefined
       ? `pty,id=ser0,${logOpt}`
       : `socket,id=ser0,host=127.0.0.1,port=${tcpPort},server=on,wait=off,${logOpt}`;
   const xenCmd = [...BASE_XEN_ARGS, `dom0_mem=${dom0Mem}`, ...(options.xenArgs ?? [])].join(' ');
-  const dom0Cmd = [...BASE_DOM0_ARGS, ...(options.dom0Args ?? [])].join(' ');
+  // xenkeys_ssh: dom0's init brings up the NIC and dropbear (initramfs/toolstack-init).
+  const ssh = options.ssh ? ['xenkeys_ssh'] : [];
+  const dom0Cmd = [...BASE_DOM0_ARGS, ...ssh, ...(options.dom0Args ?? [])].join(' ');
   // prettier-ignore
   const args = [
     '-smp', String(smp), '-m', String(memoryMiB), '-display', 'none', '-no-reboot', '-nodefaults',
     '-chardev', chardev, '-serial', 'chardev:ser0',
     '-kernel', files.xen, '-append', xenCmd,
     '-initrd', `${escapeCommas(`${files.kernel} ${dom0Cmd}`)},${escapeCommas(files.initrd)}`,
+    ...net,
     ...(options.qemuArgs ?? []),
   ];
 
@@ -266,6 +287,7 @@ async function boot(files: BootFiles, options: XenLabOptions, logPath: string): 
     const pty = tcpPort === undefined ? await within(ptyPath, left(), 'QEMU to name its pty') : undefined;
     return {
       ...(pty === undefined ? { tcpPort } : { ptyPath: pty }),
+      ...(sshPort !== undefined && files.sshKey ? { sshPort, sshKey: files.sshKey } : {}),
       logPath,
       pid,
       bootSeconds,

@@ -31,13 +31,14 @@ import {
 } from '../capture-flags.js';
 import type { CommandContext } from '../command-context.js';
 import { addTransportFlags, createTransport, withTarget, type TransportFlags } from '../transport-options.js';
+import { addInbandFlag, runInbandCapture } from '../inband-capture.js';
 
 export function register({ program, exit, reportError }: CommandContext): void {
   const command = program
     .command('capture')
     .argument('[target]', 'a named target from the config file')
     .description('press debug keys on a Xen console and keep everything they print');
-  addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 })
+  addInbandFlag(addCaptureFlags(addTransportFlags(command), { keys: 'post-mortem', quietGap: 1000 }))
     .option(
       '--json',
       'print one JSON object on stdout (the captures.json summary and paths) instead of the table',
@@ -45,7 +46,8 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .action(async (target: string | undefined, flags: TransportFlags & CaptureFlags & { json?: boolean }) => {
       const all = withTarget(flags, target, command);
       const options = { ...captureOptionsFrom(all), json: Boolean(flags.json) };
-      const result = await runCapture(() => createTransport(all, systemClock), options, {
+      const run = all.inband ? runInbandCapture : runCapture;
+      const result = await run(() => createTransport(all, systemClock), options, {
         progress: await createProgress(progressModeFrom(all)),
       });
       if (result.error) reportError(result.error);
@@ -90,7 +92,6 @@ export async function runCapture(
   const transport = new ReconnectingTransport(await makeTransport(), options.reconnect, clock);
   const stop = new AbortController();
   const out = openOutput(options.out, options.reuseOut ?? false, clock.wallNow());
-  const outDir = out.dir;
   const files = await openSessionOutput(out, {
     title: `xenkeys capture: ${transport.description}`,
     wallStart: clock.wallNow(),
@@ -135,8 +136,7 @@ export async function runCapture(
   let restored: boolean;
   let connected = false;
   try {
-    // 3. Connect.
-    // A line, not a spinner: opening may ask for a password or passphrase on this terminal.
+    // 3. Connect. A line, not a spinner: opening may ask for a password or passphrase on this terminal.
     progress.info(`connecting to ${transport.description}…`);
     await transport.open();
     connected = true;
@@ -257,7 +257,7 @@ export async function runCapture(
   const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
   return {
     exitCode: capturesWritten || !connected || exitCode !== 0 ? exitCode : EXIT['write-failed'],
-    outDir,
+    outDir: out.dir,
     captures,
     error,
   };

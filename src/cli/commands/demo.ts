@@ -12,7 +12,7 @@ import type { KeyCapture } from '../../console/key-runner.js';
 import { readRecording } from '../../record/session-reader.js';
 import { simScriptFromSession } from '../../sim/script-from-recording.js';
 import { SimulatedXenTransport } from '../../sim/simulated-transport.js';
-import { bundledRecording } from '../paths.js';
+import { recordedKeys, resolveDemoRecording } from '../demo-recordings.js';
 import { runCapture, type CaptureOptions, type CaptureResult } from './capture.js';
 import {
   addCaptureFlags,
@@ -33,7 +33,10 @@ export function register({ program, exit, reportError }: CommandContext): void {
     quietGap: 200,
     outDir: `a new ${path.join(os.tmpdir(), 'xenkeys-demo-XXXXXX')}`,
   })
-    .option('--recording <file>', 'simulate from this recording instead of the bundled one')
+    .option(
+      '--recording <name|file>',
+      'simulate from this recording: a bundled one by name (xen-4.17-guests: nine guests) or a session.cast; its keys are pressed unless --keys is given',
+    )
     .option('--full', 'print every line of every capture')
     .option('--no-tui', 'the scripted capture even on a terminal (what runs when stdout is not a terminal)')
     .option('--prefix <key>', "the interactive console's local command prefix", '^]')
@@ -45,11 +48,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
             exit(
               await (
                 await import('../demo-tui.js')
-              ).runDemoTui(
-                captureOptionsFrom(flags),
-                flags.prefix,
-                flags.recording ?? bundledRecording(DEMO_RECORDING),
-              ),
+              ).runDemoTui(captureOptionsFrom(flags), flags.prefix, resolveDemoRecording(flags.recording)),
             );
           } catch (error) {
             exit(reportError(error));
@@ -60,6 +59,8 @@ export function register({ program, exit, reportError }: CommandContext): void {
           {
             ...captureOptionsFrom(flags),
             ...(flags.recording ? { recording: flags.recording } : {}),
+            keysFromRecording:
+              flags.recording !== undefined && command.getOptionValueSource('keys') === 'default',
             full: Boolean(flags.full),
           },
           process.stdout,
@@ -71,18 +72,19 @@ export function register({ program, exit, reportError }: CommandContext): void {
     );
 }
 
-export const DEMO_RECORDING = 'xen-4.17-boot-and-keys/session.cast';
+export { DEMO_RECORDING } from '../demo-recordings.js';
 
 export async function runDemo(
-  options: CaptureOptions & { recording?: string; full?: boolean },
+  options: CaptureOptions & { recording?: string; full?: boolean; keysFromRecording?: boolean },
   stdout: NodeJS.WritableStream = process.stdout,
   progress?: Progress,
 ): Promise<CaptureResult> {
-  const file = options.recording ?? bundledRecording(DEMO_RECORDING);
+  const file = resolveDemoRecording(options.recording);
   const recording = await readRecording(file);
   const script = simScriptFromSession(capturesFromEvents(recording.events));
+  const keys = options.keysFromRecording ? recordedKeys(script) : options.keys;
   stdout.write(
-    pc.yellow(`This console is SIMULATED from a recording of real Xen 4.17 (${path.basename(file)}).\n`),
+    pc.yellow(`This console is SIMULATED from a recording of real Xen 4.17 (${recordingName(file)}).\n`),
   );
   stdout.write(
     pc.dim(
@@ -91,8 +93,8 @@ export async function runDemo(
   );
   const out = options.out ?? mkdtempSync(path.join(os.tmpdir(), 'xenkeys-demo-'));
   const result = await runCapture(
-    () => new SimulatedXenTransport({ script, clock: systemClock, source: path.basename(file) }),
-    { ...options, out },
+    () => new SimulatedXenTransport({ script, clock: systemClock, source: recordingName(file) }),
+    { ...options, keys, out },
     { stdout, ...(progress ? { progress } : {}) },
   );
   stdout.write('\n');
@@ -115,4 +117,10 @@ function printCapture(out: NodeJS.WritableStream, c: KeyCapture, full: boolean):
   if (shown.length < lines.length)
     out.write(pc.dim(`… ${lines.length - shown.length} more lines (--full shows all)\n`));
   out.write('\n');
+}
+
+/** `xen-4.17-guests/session.cast` for a capture folder's cast, else the file's name. */
+function recordingName(file: string): string {
+  const base = path.basename(file);
+  return base === 'session.cast' ? path.join(path.basename(path.dirname(file)), base) : base;
 }
