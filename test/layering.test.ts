@@ -15,6 +15,7 @@ const LAYERS = [
   'transports', // the Transport interface and the ways to reach a console
   'console', // the console model: input target, guard, key runner
   'sim', // the simulated Xen (a transport built from recordings)
+  'inband', // keys pressed through dom0's shell (xl debug-keys, xl dmesg)
   'report', // report model, builder, findings, renderers
   'tui', // the terminal UI
   'watch', // many consoles at once

@@ -2,7 +2,9 @@
 // command, commands/capture.ts, and the key pressing, capture-keys.ts, read it): apart from all three
 // so that none of them imports another in a circle.
 
-import type { KeyTiming } from '../console/key-runner.js';
+import type { KeyCapture, KeyTiming } from '../console/key-runner.js';
+import type { Clock } from '../core/clock.js';
+import type { Progress } from './progress.js';
 import { DEFAULT_TIMING } from '../console/key-runner.js';
 import { DEFAULT_RECONNECT, type ReconnectPolicy } from '../transports/reconnecting.js';
 
@@ -43,3 +45,19 @@ export const DEFAULT_CAPTURE: Omit<CaptureOptions, 'keys'> = {
   waitTimeoutMs: 300_000,
   report: true,
 };
+
+export interface CaptureDeps {
+  clock?: Clock;
+  progress?: Progress;
+  stdout?: NodeJS.WritableStream;
+  /** Trap SIGINT/SIGTERM (off in tests that run several captures in one process). */
+  trapSignals?: boolean;
+}
+
+export interface CaptureResult {
+  exitCode: number;
+  outDir: string;
+  captures: KeyCapture[];
+  /** What went wrong, for the caller to print; the exit code already accounts for it. */
+  error: unknown;
+}

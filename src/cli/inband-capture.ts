@@ -17,7 +17,7 @@ import type { Transport } from '../transports/transport.js';
 import { capturesDocument } from './captures-file.js';
 import { planKeys, refuseUnambiguouslyDangerous } from './capture-keys.js';
 import { writeCaptureResults } from './capture-results.js';
-import type { CaptureDeps, CaptureOptions, CaptureResult } from './commands/capture.js';
+import type { CaptureDeps, CaptureOptions, CaptureResult } from './capture-options.js';
 import { captureExitCode, EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { describeWriteError, openOutput, openSessionOutput } from './session-files.js';

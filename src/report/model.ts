@@ -5,8 +5,7 @@ import type { BootInfo } from '../parse/boot.js';
 import type { Dom0Info } from '../parse/dom0-virt.js';
 import type { XenEvent } from '../parse/events.js';
 import type { ParsedByKey, ParsedKey } from '../parse/key-parsers.js';
-import type { Dom0Symbols } from './findings/dom0-frames.js';
-import type { Finding } from './findings/model.js';
+import type { Dom0Symbols, Finding } from './findings/model.js';
 
 export const REPORT_SCHEMA = 'xenkeys.report/1';
 

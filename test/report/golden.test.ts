@@ -106,7 +106,9 @@ describe.each(NAMES)('recording %s', (name) => {
     report.end();
     const live = report.builder.finish();
     expect(captureView(live)).toEqual(captureView(cast));
-    expect(parsedAtKeyEnd).toEqual(live.captures.map((c) => [c.key, c.parsed !== null]));
+    // One per key pressed: a `*`'s parts come with the `*` (its parsed.parts), not as presses.
+    const pressed = live.captures.filter((c) => c.found !== 'star-part');
+    expect(parsedAtKeyEnd).toEqual(pressed.map((c) => [c.key, c.parsed !== null]));
     expect(live.captures.map((c) => [c.description, c.found, c.complete])).toEqual(
       cast.captures.map((c) => [c.description, c.found, c.complete]),
     );

@@ -56,23 +56,13 @@ export function register({ program, exit, reportError }: CommandContext): void {
 }
 
 // The options live apart (capture-options.ts) so flags, key pressing and this command form no circle.
-export { DEFAULT_CAPTURE, type CaptureOptions } from '../capture-options.js';
-
-export interface CaptureDeps {
-  clock?: Clock;
-  progress?: Progress;
-  stdout?: NodeJS.WritableStream;
-  /** Trap SIGINT/SIGTERM (off in tests that run several captures in one process). */
-  trapSignals?: boolean;
-}
-
-export interface CaptureResult {
-  exitCode: number;
-  outDir: string;
-  captures: KeyCapture[];
-  /** What went wrong, for the caller to print; the exit code already accounts for it. */
-  error: unknown;
-}
+export {
+  DEFAULT_CAPTURE,
+  type CaptureDeps,
+  type CaptureOptions,
+  type CaptureResult,
+} from '../capture-options.js';
+import type { CaptureDeps, CaptureResult } from '../capture-options.js';
 
 export async function runCapture(
   makeTransport: () => Transport | Promise<Transport>,

@@ -6,17 +6,9 @@
 import type { FindingsDigest } from './digest.js';
 import { partKey } from './digest.js';
 import { isKernelAddress, kernelSymbol, type KernelMap } from './kernel-map.js';
-import { type Finding, type Frame, finding } from './model.js';
+import { type Dom0Symbols, type Finding, type Frame, finding } from './model.js';
 
-export interface Dom0Symbols {
-  /** The map's file name (no directory) and what it was: a System.map or a vmlinux read with nm. */
-  file: string;
-  kind: 'system-map' | 'vmlinux';
-  addresses: number;
-  resolved: number;
-  /** Address → `name+0xoff/0xsize`. */
-  frames: Record<string, string>;
-}
+export type { Dom0Symbols } from './model.js';
 
 interface Dom0Vcpu {
   vcpu: string;

@@ -78,3 +78,14 @@ export function finding(
     ...more,
   };
 }
+
+/** dom0's kernel addresses named with --dom0-map (report.json's `dom0Symbols`). */
+export interface Dom0Symbols {
+  /** The map's file name (no directory) and what it was: a System.map or a vmlinux read with nm. */
+  file: string;
+  kind: 'system-map' | 'vmlinux';
+  addresses: number;
+  resolved: number;
+  /** Address → `name+0xoff/0xsize`. */
+  frames: Record<string, string>;
+}
