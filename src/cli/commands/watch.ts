@@ -1,0 +1,184 @@
+// `xenkeys watch TARGET…`: keep consoles connected and recorded with nobody attached, and capture
+// the post-mortem keys the moment trouble shows (docs/watch.md). Runs until SIGINT/SIGTERM.
+
+import { closeSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { systemClock } from '../../core/clock.js';
+import { XenkeysError } from '../../core/errors.js';
+import { DEFAULT_TIMING } from '../../console/key-runner.js';
+import { openForAppend } from '../../record/safe-files.js';
+import { OSSTEST_KEYS } from '../../watch/incident.js';
+import { metricsRegistry, parseListen, serveMetrics } from '../../watch/metrics.js';
+import { BUILTIN_TRIGGERS } from '../../watch/triggers.js';
+import { parseDuration, parseSize } from '../../watch/units.js';
+import { encodeWatchEvent, type StampedEvent } from '../../watch/watch-events.js';
+import type { ConsoleSpec, WatchSettings } from '../../watch/watched-console.js';
+import { Watcher } from '../../watch/watcher.js';
+import { planKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
+import type { CommandContext } from '../command-context.js';
+import { EXIT } from '../exit-codes.js';
+import { trapSignals } from '../signals.js';
+import { addTransportFlags, createTransport, withTarget, type TransportFlags } from '../transport-options.js';
+import { VERSION } from '../version.js';
+
+interface WatchFlags extends TransportFlags {
+  name?: string;
+  out: string;
+  rotate: number;
+  rotateAge: number;
+  keep: number;
+  scrollback: number;
+  on: RegExp[];
+  onSilence?: number;
+  triggers: string;
+  incidentKeys: string;
+  cooldown: number;
+  settle: number;
+  conswitch: string;
+  events?: string;
+  metrics?: string;
+  webhook?: string;
+  reconnectMax: number;
+}
+
+const MEDIA = ['serial', 'tcp', 'telnet', 'conserver', 'spawn', 'ipmi', 'ssh'] as const;
+
+const size = (flag: string) => (v: string) => parseSize(v) ?? fail(`${flag} takes a size such as 256MiB or 64k, not ${JSON.stringify(v)}.`);
+const duration = (flag: string) => (v: string) =>
+  v === '0' || v === 'never' ? 0 : (parseDuration(v) ?? fail(`${flag} takes a duration such as 10m, 14d or 500ms, not ${JSON.stringify(v)}.`));
+function fail(message: string): never {
+  throw new InvalidArgumentError(message);
+}
+
+export function register({ program, exit, reportError }: CommandContext): void {
+  const command = program
+    .command('watch')
+    .argument('[targets...]', 'named targets from the config file')
+    .description('keep consoles connected and recorded, and capture debug keys when trouble shows');
+  addTransportFlags(command)
+    .option('--name <name>', 'folder name for the console given by flags (default: made from its address)')
+    .option('-o, --out <dir>', 'folder with one folder per console (made 0700)', 'xenkeys-watch')
+    .option('--rotate <size>', 'start a new recording segment past this size', size('--rotate'), 256 * 1024 ** 2)
+    .option('--rotate-age <duration>', 'start a new segment once the current one is this old', duration('--rotate-age'), 86_400_000)
+    .option('--keep <duration>', 'remove segments older than this (0: keep all)', duration('--keep'), 14 * 86_400_000)
+    .option('--scrollback <size>', 'recent output kept in memory per console (attach, incident context)', size('--scrollback'), 128 * 1024)
+    .option('--on <regex>', 'start an incident on a line matching this (repeatable)', collectRegex, [])
+    .option('--on-silence <duration>', 'start an incident when the console prints nothing this long', duration('--on-silence'))
+    .option('--triggers <list>', `built-in triggers, comma-separated, or none (default: all: ${BUILTIN_TRIGGERS.join(',')})`, 'all')
+    .option('--incident-keys <keys>', "keys an incident presses (after `h`; keys the host lacks are skipped)", OSSTEST_KEYS)
+    .option('--cooldown <duration>', 'after an incident, start no other on the same console for this long', duration('--cooldown'), 600_000)
+    .option('--settle <duration>', "wait for the trigger's output to be quiet this long before pressing keys", duration('--settle'), 2_000)
+    .option('--conswitch <letter>', "the letter from Xen's conswitch= option (a means Ctrl-A)", 'a')
+    .option('--events <file>', 'append events (JSON lines) to this file instead of stdout')
+    .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics')
+    .option('--webhook <url>', 'POST each incident written as JSON to this URL')
+    .option('--reconnect-max <duration>', 'longest wait between reconnect attempts', duration('--reconnect-max'), 30_000)
+    .action(async (targets: string[], flags: WatchFlags) => {
+      try {
+        exit(await runWatch(targets, flags, command));
+      } catch (error) {
+        exit(reportError(error));
+      }
+    });
+}
+
+function collectRegex(value: string, previous: RegExp[]): RegExp[] {
+  try {
+    return [...previous, new RegExp(value)];
+  } catch (error) {
+    throw new InvalidArgumentError(`not a regular expression: ${(error as Error).message}`);
+  }
+}
+
+async function runWatch(targets: string[], flags: WatchFlags, command: Command): Promise<number> {
+  const specs = consoleSpecs(targets, flags, command);
+  const keys = planKeys(flags.incidentKeys);
+  refuseUnambiguouslyDangerous(keys);
+  const settings: WatchSettings = {
+    out: path.resolve(flags.out),
+    segments: { maxBytes: flags.rotate, maxAgeMs: flags.rotateAge || Infinity, keepMs: flags.keep },
+    scrollbackBytes: flags.scrollback,
+    triggers: { builtins: builtins(flags.triggers), patterns: flags.on, commandQuietMs: 2_000 },
+    silenceMs: flags.onSilence || null,
+    cooldownMs: flags.cooldown,
+    plan: {
+      keys: keys.join(''),
+      timing: DEFAULT_TIMING,
+      settleMs: flags.settle,
+      settleCapMs: 120_000,
+      confirmTimeoutMs: 5_000,
+      conswitch: flags.conswitch,
+    },
+    reconnect: { initialDelayMs: 500, maxDelayMs: flags.reconnectMax || 30_000 },
+    version: VERSION,
+  };
+  const eventsFd = flags.events ? openForAppend(flags.events) : null;
+  const writeEvent = (e: StampedEvent): void => {
+    const line = encodeWatchEvent(e);
+    if (eventsFd !== null) writeSync(eventsFd, line);
+    else process.stdout.write(line);
+  };
+  const watcher = new Watcher(specs, settings, systemClock, {
+    onEvent: writeEvent,
+    ...(flags.webhook ? { webhook: flags.webhook } : {}),
+  });
+  const signals = trapSignals();
+  let metrics: Awaited<ReturnType<typeof serveMetrics>> | null = null;
+  try {
+    if (flags.metrics) {
+      const listen = parseListen(flags.metrics);
+      if (!listen) throw new XenkeysError('usage', `--metrics ${flags.metrics}: give HOST:PORT`, { hint: 'e.g. --metrics 127.0.0.1:9464' });
+      metrics = await serveMetrics(metricsRegistry(() => watcher.consoles), listen.host, listen.port);
+      process.stderr.write(`xenkeys watch: metrics on http://${flags.metrics}/metrics\n`);
+    }
+    await watcher.start();
+    await new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    await watcher.stop(signals.received ? `stopped by ${signals.received}` : 'stopped');
+    metrics?.server.close();
+    signals.dispose();
+    if (eventsFd !== null) closeSync(eventsFd);
+  }
+  return EXIT.ok;
+}
+
+function builtins(list: string): Set<string> {
+  if (list === 'all') return new Set(BUILTIN_TRIGGERS);
+  if (list === 'none') return new Set();
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(BUILTIN_TRIGGERS as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new XenkeysError('usage', `no built-in trigger called ${unknown.join(', ')}`, { hint: `Triggers: ${BUILTIN_TRIGGERS.join(', ')}; or all, or none.` });
+  return new Set(names);
+}
+
+function consoleSpecs(targets: string[], flags: WatchFlags, command: Command): ConsoleSpec[] {
+  const medium = MEDIA.find((m) => flags[m] !== undefined);
+  if (targets.length > 0 && medium)
+    throw new XenkeysError('usage', `give named targets or one console's flags (--${medium}), not both`, {
+      hint: 'Put every console in the config file (docs/targets.md) and name them all.',
+    });
+  const specs: ConsoleSpec[] = targets.map((name) => {
+    const merged = withTarget(flags, name, command);
+    return { name: folderName(name), makeTransport: () => createTransport(merged, systemClock), conswitch: merged.conswitch };
+  });
+  if (targets.length === 0) {
+    const address = medium ? String(flags[medium]) : '';
+    const name = flags.name ?? `${medium ?? 'console'}-${address}`;
+    specs.push({ name: folderName(name), makeTransport: () => createTransport(flags, systemClock), conswitch: flags.conswitch });
+  }
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.name)) throw new XenkeysError('usage', `two consoles would share the folder ${s.name}`, { hint: 'Name each target once.' });
+    seen.add(s.name);
+  }
+  return specs;
+}
+
+/** A folder name from a target name or address: letters, digits, `.`, `_`, `-` only. */
+export function folderName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  if (safe === '') throw new XenkeysError('usage', `cannot make a folder name from ${JSON.stringify(name)}`, { hint: 'Use --name.' });
+  return safe.slice(0, 100);
+}

@@ -1,0 +1,319 @@
+// One console under watch: keeps it connected for as long as the watcher runs, records every byte
+// (segments.ts), looks at every line for trouble (triggers.ts) and, when it finds some, runs an
+// incident (incident.ts) — one at a time, with a cooldown, never on a Xen that has halted. It is
+// also the ConsoleHub people attach to: its writer seat writes through the same XenConsole, so the
+// input-target model sees every switch triple whoever sends it.
+
+import path from 'node:path';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { delay } from '../core/clock.js';
+import { Emitter, type Disposable } from '../core/emitter.js';
+import { errorMessage, isXenkeysError } from '../core/errors.js';
+import { isoWithZone } from '../core/iso-time.js';
+import { isBootBanner } from '../console/input-target.js';
+import { XenConsole } from '../console/xen-console.js';
+import { ensurePrivateDir } from '../record/safe-files.js';
+import { ReconnectingTransport } from '../transports/reconnecting.js';
+import type { Transport } from '../transports/transport.js';
+import type { ConsoleHub, HubStatus, WriterSeat } from './hub.js';
+import { runIncident, type IncidentPlan } from './incident.js';
+import { IncidentFolder } from './incident-files.js';
+import { countFindings } from './report-findings.js';
+import { ByteRing } from './ring.js';
+import { SegmentRecorder, type SegmentPolicy } from './segments.js';
+import { TriggerDetector, type Detection, type TriggerOptions } from './triggers.js';
+import type { WatchEvent } from './watch-events.js';
+import { WriterSeats } from './writer-seat.js';
+
+export interface WatchSettings {
+  out: string;
+  segments: SegmentPolicy;
+  scrollbackBytes: number;
+  triggers: TriggerOptions;
+  /** Start an incident after this long without a byte (null: never). */
+  silenceMs: number | null;
+  cooldownMs: number;
+  plan: IncidentPlan;
+  reconnect: { initialDelayMs: number; maxDelayMs: number };
+  version: string;
+}
+
+export interface ConsoleSpec {
+  name: string;
+  makeTransport: () => Transport | Promise<Transport>;
+  /** Xen's conswitch= letter for this host (default: the plan's). */
+  conswitch?: string;
+}
+
+export interface IncidentSummary {
+  console: string;
+  trigger: string;
+  message: string;
+  folder: string;
+  keys: string;
+  halted: boolean;
+  findings: number;
+}
+
+export class WatchedConsole implements ConsoleHub {
+  readonly name: string;
+  readonly dir: string;
+  private transport: ReconnectingTransport | null = null;
+  private console: XenConsole | null = null;
+  private readonly ring: ByteRing;
+  private readonly recorder: SegmentRecorder;
+  private readonly detector: TriggerDetector;
+  private readonly seats = new WriterSeats(() => this.incidentRunning, (b) => this.write(b));
+  private readonly dataEmitter = new Emitter<Uint8Array>();
+  private readonly noticeEmitter = new Emitter<string>();
+  private readonly stopping = new AbortController();
+  private connection: HubStatus['connection'] = 'reconnecting';
+  private since: number;
+  private lastOutputWall: number | null = null;
+  private slice: IncidentFolder | null = null;
+  private incidentRunning = false;
+  private cooldownUntil = -Infinity;
+  private halted = false;
+  private silenceTimer: TimerHandle | null = null;
+  private silenceFired = false;
+  private running: Promise<void> = Promise.resolve();
+  private readonly plan: IncidentPlan;
+  readonly counts = { bytes: 0, lines: 0, reconnects: 0, incidents: 0 };
+
+  constructor(
+    private readonly spec: ConsoleSpec,
+    private readonly settings: WatchSettings,
+    private readonly clock: Clock,
+    private readonly emit: (event: WatchEvent) => void,
+    private readonly onIncident: (summary: IncidentSummary) => void,
+  ) {
+    this.name = spec.name;
+    this.dir = path.join(settings.out, spec.name);
+    this.since = clock.wallNow();
+    this.ring = new ByteRing(settings.scrollbackBytes);
+    this.detector = new TriggerDetector(settings.triggers);
+    this.plan = { ...settings.plan, conswitch: spec.conswitch ?? settings.plan.conswitch };
+    ensurePrivateDir(this.dir);
+    ensurePrivateDir(path.join(this.dir, 'segments'));
+    this.recorder = new SegmentRecorder({
+      ...settings.segments,
+      dir: path.join(this.dir, 'segments'),
+      title: `xenkeys watch: ${spec.name}`,
+      clock,
+      onFailure: (error) => this.emit({ type: 'write-failed', console: this.name, error: errorMessage(error) }),
+    });
+  }
+
+  /** Builds the transport (a usage error surfaces here) and keeps it connected in the background. */
+  async start(): Promise<void> {
+    const inner = await this.spec.makeTransport();
+    const { initialDelayMs, maxDelayMs } = this.settings.reconnect;
+    const transport = new ReconnectingTransport(inner, { attempts: Infinity, initialDelayMs, maxDelayMs }, this.clock);
+    const console = new XenConsole(transport, {
+      clock: this.clock,
+      conswitch: this.plan.conswitch,
+      confirmWindowMs: this.plan.confirmTimeoutMs,
+      quietMs: this.plan.timing.quietMs,
+    });
+    this.transport = transport;
+    this.console = console;
+    console.onEvent((event) => {
+      if (event.type === 'output') this.received(event.bytes);
+      this.recorder.write(event);
+    });
+    console.onLine((line) => {
+      this.counts.lines++;
+      if (isBootBanner(line.text)) this.halted = false;
+      for (const d of this.detector.line(line)) this.detected(d);
+    });
+    transport.onNotice((notice) => {
+      if (notice.type === 'reconnecting' && this.connection === 'connected') {
+        this.setConnection('reconnecting');
+        this.emit({ type: 'lost', console: this.name, reason: notice.reason });
+        this.noticeEmitter.fire(`line lost: ${notice.reason}; reconnecting`);
+      } else if (notice.type === 'reconnected') {
+        this.counts.reconnects++;
+        this.setConnection('connected');
+        this.emit({ type: 'reconnected', console: this.name, attempt: notice.attempt });
+        this.noticeEmitter.fire('reconnected');
+      }
+    });
+    this.running = this.connect(transport);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort(new Error('interrupted: the watcher is stopping'));
+    this.silenceTimer?.cancel();
+    await this.running.catch(() => undefined);
+    await this.transport?.close('watch stopped').catch(() => undefined);
+    this.setConnection('closed');
+    this.console?.dispose();
+    this.recorder.close();
+    this.seats.dispose();
+  }
+
+  status(): HubStatus {
+    return {
+      name: this.name,
+      target: this.transport?.description ?? '',
+      connection: this.connection,
+      since: isoWithZone(this.since),
+      bytes: this.counts.bytes,
+      lastOutputAt: this.lastOutputWall === null ? null : isoWithZone(this.lastOutputWall),
+      input: this.console ? inputLabel(this.console.input.target) : '?',
+      incidents: this.counts.incidents,
+      incidentRunning: this.incidentRunning,
+      writer: this.seats.holder,
+      viewers: Math.max(0, this.dataEmitter.size - (this.seats.holder ? 1 : 0)),
+    };
+  }
+
+  /** Seconds since the last byte (since the start before the first), for the metrics. */
+  lastOutputAgeSeconds(): number {
+    return (this.clock.wallNow() - (this.lastOutputWall ?? this.since)) / 1000;
+  }
+
+  scrollback(maxBytes: number): Uint8Array {
+    return this.ring.tail(maxBytes);
+  }
+
+  onData(listener: (bytes: Uint8Array) => void): Disposable {
+    return this.dataEmitter.on(listener);
+  }
+
+  onNotice(listener: (message: string) => void): Disposable {
+    return this.noticeEmitter.on(listener);
+  }
+
+  claimWriter(who: string): WriterSeat | null {
+    return this.seats.claim(who);
+  }
+
+  /** The XenConsole (tests and the in-process attach use it to wait for lines). */
+  get xen(): XenConsole | null {
+    return this.console;
+  }
+
+  private async connect(transport: ReconnectingTransport): Promise<void> {
+    let wait = this.settings.reconnect.initialDelayMs;
+    for (;;) {
+      try {
+        await transport.open();
+        break;
+      } catch (error) {
+        if (this.stopping.signal.aborted) return;
+        if (isXenkeysError(error, 'usage')) throw error;
+        this.emit({ type: 'connect-failed', console: this.name, error: errorMessage(error), retryInMs: wait });
+        await delay(this.clock, wait, this.stopping.signal).catch(() => undefined);
+        if (this.stopping.signal.aborted) return;
+        wait = Math.min(wait * 2, this.settings.reconnect.maxDelayMs);
+      }
+    }
+    this.setConnection('connected');
+    this.emit({ type: 'connected', console: this.name, target: transport.description });
+    this.armSilence();
+  }
+
+  private received(bytes: Uint8Array): void {
+    this.counts.bytes += bytes.length;
+    this.lastOutputWall = this.clock.wallNow();
+    this.silenceFired = false;
+    this.detector.output(this.clock.now());
+    this.ring.push(bytes);
+    this.slice?.write(bytes);
+    this.dataEmitter.fire(bytes);
+  }
+
+  private async write(bytes: Uint8Array): Promise<void> {
+    const console = this.console;
+    if (!console) throw new Error('not connected yet');
+    if (console.input.target !== 'xen' && (bytes.includes(0x0d) || bytes.includes(0x0a)))
+      this.detector.commandTyped(this.clock.now());
+    await console.send(bytes, 'keyboard');
+  }
+
+  private detected(d: Detection): void {
+    const base = { type: 'trigger' as const, console: this.name, trigger: d.trigger, message: d.message };
+    if (d.ignored) return this.emit({ ...base, action: 'ignored', reason: d.ignored });
+    if (this.incidentRunning) return this.emit({ ...base, action: 'busy' });
+    if (this.halted) return this.emit({ ...base, action: 'halted' });
+    if (this.clock.now() < this.cooldownUntil) return this.emit({ ...base, action: 'cooldown' });
+    this.emit({ ...base, action: 'incident' });
+    this.incidentRunning = true;
+    this.noticeEmitter.fire(`incident (${d.trigger}): pressing debug keys; input is held until it ends`);
+    void this.incident(d).finally(() => {
+      this.incidentRunning = false;
+      this.cooldownUntil = this.clock.now() + this.settings.cooldownMs;
+    });
+  }
+
+  private async incident(d: Detection): Promise<void> {
+    const console = this.console!;
+    const wall = this.clock.wallNow();
+    try {
+      const folder = IncidentFolder.open(
+        path.join(this.dir, 'incidents'),
+        d.trigger,
+        wall,
+        this.ring.tail(),
+        console.bytesReceived - this.ring.size,
+      );
+      this.slice = folder;
+      const run = await runIncident(console, this.plan, this.stopping.signal);
+      this.slice = null;
+      const meta = {
+        console: this.name,
+        transport: { transport: console.transport.kind, description: console.transport.description, conswitch: this.plan.conswitch },
+        trigger: d.trigger,
+        message: d.message,
+        version: this.settings.version,
+      };
+      await folder.finish(meta, run, console.input, this.clock.wallNow());
+      this.counts.incidents++;
+      if (run.halted) {
+        this.halted = true;
+        this.emit({ type: 'halted', console: this.name, message: 'Xen answered no switch and no key: not pressing again until it boots' });
+      }
+      const summary = {
+        console: this.name,
+        trigger: d.trigger,
+        message: d.message,
+        folder: path.relative(this.settings.out, folder.dir),
+        keys: run.captures.map((c) => c.key).join(''),
+        halted: run.halted,
+        findings: countFindings(path.join(folder.dir, 'report.json')),
+      };
+      this.emit({ type: 'incident-written', ...summary, inputRestored: run.inputRestored, error: run.error });
+      this.noticeEmitter.fire(`incident written: ${summary.folder}`);
+      this.onIncident(summary);
+    } catch (error) {
+      this.slice = null;
+      this.emit({ type: 'write-failed', console: this.name, error: `incident: ${errorMessage(error)}` });
+    }
+  }
+
+  private armSilence(): void {
+    const silenceMs = this.settings.silenceMs;
+    if (silenceMs === null || this.stopping.signal.aborted) return;
+    const console = this.console!;
+    const wait = Math.max(0, console.lastOutput + silenceMs - this.clock.now());
+    this.silenceTimer = this.clock.setTimeout(() => {
+      const quietFor = this.clock.now() - console.lastOutput;
+      if (quietFor >= silenceMs && !this.silenceFired && console.isConnected) {
+        this.silenceFired = true;
+        const detection = { trigger: 'silence', message: `no output for ${Math.round(quietFor / 1000)} s`, offset: console.bytesReceived, ignored: null };
+        this.detected(detection);
+      }
+      this.armSilence();
+    }, this.silenceFired ? silenceMs : wait);
+  }
+
+  private setConnection(c: HubStatus['connection']): void {
+    this.connection = c;
+    this.since = this.clock.wallNow();
+  }
+}
+
+function inputLabel(target: string): string {
+  return target === 'unknown' ? '?' : target;
+}
