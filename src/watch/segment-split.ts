@@ -30,6 +30,8 @@ export interface SplitRequest {
   keyOpen: boolean;
   /** The previous chunk ended inside a character. */
   previousIncomplete: boolean;
+  /** The previous chunk ended a line (or there was none): the segment can end before this chunk. */
+  atLineStart: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export interface SplitRequest {
  */
 export function splitPoint(bytes: Uint8Array, req: SplitRequest): { at: number; lineEnd: boolean } | null {
   if (!req.due || (req.keyOpen && !req.force)) return null;
+  if (req.atLineStart) return { at: 0, lineEnd: true };
   const nl = bytes.indexOf(0x0a);
   if (nl >= 0) return { at: nl + 1, lineEnd: true };
   if (!req.force) return null;

@@ -32,7 +32,7 @@ export interface SegmentRecorderOptions extends SegmentPolicy {
   onFailure?: (error: unknown) => void;
 }
 
-const SEGMENT_NAME = /^(\d{8}T\d{6}\.\d{3}Z)(?:-(\d+))?\.(raw|cast)$/;
+const SEGMENT_NAME = /^\d{8}T\d{6}\.\d{3}Z-\d{6}(?:-\d+)?\.(raw|cast)$/;
 
 export class SegmentRecorder {
   private raw: RawLogWriter | null = null;
@@ -47,6 +47,7 @@ export class SegmentRecorder {
   private previousIncomplete = false;
   private failed = false;
   private started = false;
+  private atLineStart = true;
   /** Bytes received that could not be stored after a failed write. */
   unstoredBytes = 0;
 
@@ -97,6 +98,7 @@ export class SegmentRecorder {
         force: this.bytes >= 2 * maxBytes,
         keyOpen: this.openKey !== null,
         previousIncomplete: this.previousIncomplete,
+        atLineStart: this.atLineStart,
       });
       if (!split) return this.append(rest, t);
       if (split.at > 0) this.append(rest.subarray(0, split.at), t);
@@ -112,6 +114,7 @@ export class SegmentRecorder {
     this.streamOffset += bytes.length;
     this.bytes += bytes.length;
     this.previousIncomplete = incompleteTail(bytes) > 0;
+    this.atLineStart = bytes[bytes.length - 1] === 0x0a;
   }
 
   private rotate(t: number, lineEnd: boolean): void {
@@ -155,9 +158,9 @@ export class SegmentRecorder {
     this.prune();
   }
 
-  /** A new raw file named after the segment's start (UTC), numbered when that name is taken. */
+  /** A new raw file named after the segment's start (UTC) and number, so names sort in stream order. */
   private newRaw(wall: number): { stem: string; raw: RawLogWriter } {
-    const base = new Date(wall).toISOString().replace(/[-:]/g, '');
+    const base = `${new Date(wall).toISOString().replace(/[-:]/g, '')}-${String(this.index + 1).padStart(6, '0')}`;
     for (let n = 1; ; n++) {
       const stem = n === 1 ? base : `${base}-${n}`;
       try {
@@ -181,7 +184,7 @@ export class SegmentRecorder {
     const cutoff = clock.wallNow() - keepMs;
     for (const name of readdirSync(dir)) {
       const m = SEGMENT_NAME.exec(name);
-      if (!m || m[1] === undefined || `${name.slice(0, name.lastIndexOf('.'))}` === this.stem) continue;
+      if (!m || name.slice(0, name.lastIndexOf('.')) === this.stem) continue;
       const file = path.join(dir, name);
       try {
         const st = lstatSync(file);
