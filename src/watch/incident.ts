@@ -13,8 +13,11 @@ import type { CaptureOptions } from '../cli/commands/capture.js';
 import type { Progress } from '../cli/progress.js';
 import { DEFAULT_RECONNECT } from '../transports/reconnecting.js';
 
-/** osstest's order (ts-host-sendkeys-debug-keys… in osstest): every safe view, then `q`. */
-export const OSSTEST_KEYS = '0HMQacdegimnrstuvzq';
+/**
+ * osstest's order (`0 H M Q a c d e g i m n r s t u v z`, then `q`) less `n`: older Xen binds `n`
+ * to "trigger an NMI", so xenkeys refuses it as capture does (console/debug-keys.ts).
+ */
+export const OSSTEST_KEYS = '0HMQacdegimrstuvzq';
 
 export interface IncidentPlan {
   keys: string;

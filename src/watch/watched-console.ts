@@ -241,10 +241,7 @@ export class WatchedConsole implements ConsoleHub {
     this.emit({ ...base, action: 'incident' });
     this.incidentRunning = true;
     this.noticeEmitter.fire(`incident (${d.trigger}): pressing debug keys; input is held until it ends`);
-    void this.incident(d).finally(() => {
-      this.incidentRunning = false;
-      this.cooldownUntil = this.clock.now() + this.settings.cooldownMs;
-    });
+    void this.incident(d);
   }
 
   private async incident(d: Detection): Promise<void> {
@@ -269,6 +266,7 @@ export class WatchedConsole implements ConsoleHub {
         version: this.settings.version,
       };
       await folder.finish(meta, run, console.input, this.clock.wallNow());
+      this.endIncident();
       this.counts.incidents++;
       if (run.halted) {
         this.halted = true;
@@ -288,8 +286,16 @@ export class WatchedConsole implements ConsoleHub {
       this.onIncident(summary);
     } catch (error) {
       this.slice = null;
+      this.endIncident();
       this.emit({ type: 'write-failed', console: this.name, error: `incident: ${errorMessage(error)}` });
     }
+  }
+
+  /** Writers may type again; the cooldown starts. */
+  private endIncident(): void {
+    if (!this.incidentRunning) return;
+    this.incidentRunning = false;
+    this.cooldownUntil = this.clock.now() + this.settings.cooldownMs;
   }
 
   private armSilence(): void {
