@@ -170,7 +170,11 @@ function isLink(file: string): boolean {
  */
 export function openForAppend(file: string): number {
   try {
-    return openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, FILE_MODE);
+    return openSync(
+      file,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+      FILE_MODE,
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP' && isLink(file))
       throw new XenkeysError('write-failed', `${file} is a symbolic link: xenkeys never writes through one`, {
@@ -186,7 +190,11 @@ export function ensurePrivateDir(dir: string): void {
   if (makePrivateDir(dir) !== null) return;
   const st = lstatSync(dir);
   if (st.isSymbolicLink() || !st.isDirectory())
-    throw new XenkeysError('write-failed', `${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}`, {
-      hint: 'xenkeys never writes through a link: remove it, or choose another --out.',
-    });
+    throw new XenkeysError(
+      'write-failed',
+      `${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}`,
+      {
+        hint: 'xenkeys never writes through a link: remove it, or choose another --out.',
+      },
+    );
 }

@@ -34,9 +34,18 @@ export class IncidentFolder {
   }
 
   /** A new folder named after the UTC time and trigger (numbered if taken), slice.raw begun with `context`. */
-  static open(incidentsDir: string, trigger: string, wallNow: number, context: Uint8Array, base: number): IncidentFolder {
+  static open(
+    incidentsDir: string,
+    trigger: string,
+    wallNow: number,
+    context: Uint8Array,
+    base: number,
+  ): IncidentFolder {
     ensurePrivateDir(incidentsDir);
-    const stamp = new Date(wallNow).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = new Date(wallNow)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     for (let n = 1; ; n++) {
       const dir = path.join(incidentsDir, `${stamp}-${trigger}${n === 1 ? '' : `-${n}`}`);
       if (makePrivateDir(dir) === null) continue; // taken: never write into an existing folder
@@ -90,7 +99,13 @@ export class IncidentFolder {
       }),
     );
     written.push('captures.json');
-    const problem = await writeCaptureReport(path.join(this.dir, 'report'), rawPath, captures, meta.console, startedAt);
+    const problem = await writeCaptureReport(
+      path.join(this.dir, 'report'),
+      rawPath,
+      captures,
+      meta.console,
+      startedAt,
+    );
     if (problem) run.warnings.push(`report not written: ${problem}`);
     else written.push('report.json', 'report.md');
     return written;

@@ -39,7 +39,11 @@ export interface IncidentRun {
   error: string | null;
 }
 
-export async function runIncident(console: XenConsole, plan: IncidentPlan, signal: AbortSignal): Promise<IncidentRun> {
+export async function runIncident(
+  console: XenConsole,
+  plan: IncidentPlan,
+  signal: AbortSignal,
+): Promise<IncidentRun> {
   const warnings: string[] = [];
   const captures: KeyCapture[] = [];
   const stop = new AbortController();
@@ -82,7 +86,10 @@ export async function runIncident(console: XenConsole, plan: IncidentPlan, signa
       error ??= `could not return input: ${errorMessage(e)}`;
     }
   }
-  if (halted) warnings.push('Xen answered no switch and no key: it has halted; no key will be pressed until it boots again');
+  if (halted)
+    warnings.push(
+      'Xen answered no switch and no key: it has halted; no key will be pressed until it boots again',
+    );
   return { captures, halted, inputRestored, warnings, error };
 }
 

@@ -35,12 +35,20 @@ export function metricsRegistry(consoles: () => readonly WatchedConsole[]): Regi
   };
   counter('xenkeys_watch_bytes_total', 'Bytes received from the console', (c) => c.counts.bytes);
   counter('xenkeys_watch_lines_total', 'Complete lines received', (c) => c.counts.lines);
-  counter('xenkeys_watch_reconnects_total', 'Times the line came back after a loss', (c) => c.counts.reconnects);
-  counter('xenkeys_watch_incidents_total', 'Incident folders written', (c) => c.counts.incidents);
-  gauge('xenkeys_watch_last_output_age_seconds', 'Seconds since the last byte (since the start before the first)', (c) =>
-    c.lastOutputAgeSeconds(),
+  counter(
+    'xenkeys_watch_reconnects_total',
+    'Times the line came back after a loss',
+    (c) => c.counts.reconnects,
   );
-  gauge('xenkeys_watch_connected', '1 while the line is up', (c) => (c.status().connection === 'connected' ? 1 : 0));
+  counter('xenkeys_watch_incidents_total', 'Incident folders written', (c) => c.incidents);
+  gauge(
+    'xenkeys_watch_last_output_age_seconds',
+    'Seconds since the last byte (since the start before the first)',
+    (c) => c.lastOutputAgeSeconds(),
+  );
+  gauge('xenkeys_watch_connected', '1 while the line is up', (c) =>
+    c.status().connection === 'connected' ? 1 : 0,
+  );
   return register;
 }
 
@@ -53,7 +61,11 @@ export function parseListen(text: string): { host: string; port: number } | null
 }
 
 /** Serves GET /metrics; resolves once listening (the port it got, for `:0`). */
-export async function serveMetrics(register: Registry, host: string, port: number): Promise<{ server: Server; port: number }> {
+export async function serveMetrics(
+  register: Registry,
+  host: string,
+  port: number,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');

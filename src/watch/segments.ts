@@ -118,7 +118,10 @@ export class SegmentRecorder {
   }
 
   private rotate(t: number, lineEnd: boolean): void {
-    const where = [this.openKey !== null ? `inside key '${this.openKey}' output` : '', lineEnd ? '' : 'mid-line'];
+    const where = [
+      this.openKey !== null ? `inside key '${this.openKey}' output` : '',
+      lineEnd ? '' : 'mid-line',
+    ];
     this.open(t, where.filter(Boolean).join(', '));
   }
 

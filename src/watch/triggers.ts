@@ -78,7 +78,9 @@ export class TriggerDetector {
       for (const event of this.xen.events.splice(0)) {
         const trigger = xenTrigger(event);
         if (trigger && this.options.builtins.has(trigger)) {
-          const ignored = event.replayed ? "replayed from Xen's console ring ('w')" : this.provenance.xenLine();
+          const ignored = event.replayed
+            ? "replayed from Xen's console ring ('w')"
+            : this.provenance.xenLine();
           found.push({ trigger, message: event.message, offset: line.offset, ignored });
         }
       }
@@ -91,7 +93,12 @@ export class TriggerDetector {
     }
     for (const [i, re] of this.options.patterns.entries()) {
       if (re.test(text))
-        found.push({ trigger: `on-${i + 1}`, message: text, offset: line.offset, ignored: this.provenance.anyLine() });
+        found.push({
+          trigger: `on-${i + 1}`,
+          message: text,
+          offset: line.offset,
+          ignored: this.provenance.anyLine(),
+        });
     }
     return found;
   }
@@ -101,7 +108,11 @@ function xenTrigger(e: XenEvent): BuiltinTrigger | null {
   switch (e.type) {
     case 'panic':
       // The panic's message says why: BUG() and ASSERT() end in panic() (xen/include/xen/lib.h).
-      return /^Xen BUG at /.test(e.message) ? 'xen-bug' : /^Assertion '/.test(e.message) ? 'assertion' : 'xen-panic';
+      return /^Xen BUG at /.test(e.message)
+        ? 'xen-bug'
+        : /^Assertion '/.test(e.message)
+          ? 'assertion'
+          : 'xen-panic';
     case 'fatal-trap':
       return 'fatal-trap';
     case 'assertion':

@@ -16,12 +16,13 @@ import { ensurePrivateDir } from '../record/safe-files.js';
 import { ReconnectingTransport } from '../transports/reconnecting.js';
 import type { Transport } from '../transports/transport.js';
 import type { ConsoleHub, HubStatus, WriterSeat } from './hub.js';
-import { runIncident, type IncidentPlan } from './incident.js';
-import { IncidentFolder } from './incident-files.js';
-import { countFindings } from './report-findings.js';
+import type { IncidentPlan } from './incident.js';
+import { IncidentDesk, type IncidentSummary } from './incident-desk.js';
+
+export type { IncidentSummary } from './incident-desk.js';
 import { ByteRing } from './ring.js';
 import { SegmentRecorder, type SegmentPolicy } from './segments.js';
-import { TriggerDetector, type Detection, type TriggerOptions } from './triggers.js';
+import { TriggerDetector, type TriggerOptions } from './triggers.js';
 import type { WatchEvent } from './watch-events.js';
 import { WriterSeats } from './writer-seat.js';
 
@@ -45,16 +46,6 @@ export interface ConsoleSpec {
   conswitch?: string;
 }
 
-export interface IncidentSummary {
-  console: string;
-  trigger: string;
-  message: string;
-  folder: string;
-  keys: string;
-  halted: boolean;
-  findings: number;
-}
-
 export class WatchedConsole implements ConsoleHub {
   readonly name: string;
   readonly dir: string;
@@ -63,22 +54,22 @@ export class WatchedConsole implements ConsoleHub {
   private readonly ring: ByteRing;
   private readonly recorder: SegmentRecorder;
   private readonly detector: TriggerDetector;
-  private readonly seats = new WriterSeats(() => this.incidentRunning, (b) => this.write(b));
+  private readonly seats = new WriterSeats(
+    () => this.desk.running,
+    (b) => this.write(b),
+  );
   private readonly dataEmitter = new Emitter<Uint8Array>();
   private readonly noticeEmitter = new Emitter<string>();
   private readonly stopping = new AbortController();
   private connection: HubStatus['connection'] = 'reconnecting';
   private since: number;
   private lastOutputWall: number | null = null;
-  private slice: IncidentFolder | null = null;
-  private incidentRunning = false;
-  private cooldownUntil = -Infinity;
-  private halted = false;
+  private readonly desk: IncidentDesk;
   private silenceTimer: TimerHandle | null = null;
   private silenceFired = false;
   private running: Promise<void> = Promise.resolve();
   private readonly plan: IncidentPlan;
-  readonly counts = { bytes: 0, lines: 0, reconnects: 0, incidents: 0 };
+  readonly counts = { bytes: 0, lines: 0, reconnects: 0 };
 
   constructor(
     private readonly spec: ConsoleSpec,
@@ -93,6 +84,20 @@ export class WatchedConsole implements ConsoleHub {
     this.ring = new ByteRing(settings.scrollbackBytes);
     this.detector = new TriggerDetector(settings.triggers);
     this.plan = { ...settings.plan, conswitch: spec.conswitch ?? settings.plan.conswitch };
+    this.desk = new IncidentDesk({
+      name: this.name,
+      dir: this.dir,
+      out: settings.out,
+      version: settings.version,
+      plan: this.plan,
+      cooldownMs: settings.cooldownMs,
+      clock,
+      ring: this.ring,
+      signal: this.stopping.signal,
+      emit,
+      notice: (m) => this.noticeEmitter.fire(m),
+      onIncident,
+    });
     ensurePrivateDir(this.dir);
     ensurePrivateDir(path.join(this.dir, 'segments'));
     this.recorder = new SegmentRecorder({
@@ -100,7 +105,8 @@ export class WatchedConsole implements ConsoleHub {
       dir: path.join(this.dir, 'segments'),
       title: `xenkeys watch: ${spec.name}`,
       clock,
-      onFailure: (error) => this.emit({ type: 'write-failed', console: this.name, error: errorMessage(error) }),
+      onFailure: (error) =>
+        this.emit({ type: 'write-failed', console: this.name, error: errorMessage(error) }),
     });
   }
 
@@ -108,7 +114,11 @@ export class WatchedConsole implements ConsoleHub {
   async start(): Promise<void> {
     const inner = await this.spec.makeTransport();
     const { initialDelayMs, maxDelayMs } = this.settings.reconnect;
-    const transport = new ReconnectingTransport(inner, { attempts: Infinity, initialDelayMs, maxDelayMs }, this.clock);
+    const transport = new ReconnectingTransport(
+      inner,
+      { attempts: Infinity, initialDelayMs, maxDelayMs },
+      this.clock,
+    );
     const console = new XenConsole(transport, {
       clock: this.clock,
       conswitch: this.plan.conswitch,
@@ -123,8 +133,8 @@ export class WatchedConsole implements ConsoleHub {
     });
     console.onLine((line) => {
       this.counts.lines++;
-      if (isBootBanner(line.text)) this.halted = false;
-      for (const d of this.detector.line(line)) this.detected(d);
+      if (isBootBanner(line.text)) this.desk.booted();
+      for (const d of this.detector.line(line)) this.desk.detected(console, d);
     });
     transport.onNotice((notice) => {
       if (notice.type === 'reconnecting' && this.connection === 'connected') {
@@ -161,11 +171,16 @@ export class WatchedConsole implements ConsoleHub {
       bytes: this.counts.bytes,
       lastOutputAt: this.lastOutputWall === null ? null : isoWithZone(this.lastOutputWall),
       input: this.console ? inputLabel(this.console.input.target) : '?',
-      incidents: this.counts.incidents,
-      incidentRunning: this.incidentRunning,
+      incidents: this.desk.written,
+      incidentRunning: this.desk.running,
       writer: this.seats.holder,
       viewers: Math.max(0, this.dataEmitter.size - (this.seats.holder ? 1 : 0)),
     };
+  }
+
+  /** Incident folders written. */
+  get incidents(): number {
+    return this.desk.written;
   }
 
   /** Seconds since the last byte (since the start before the first), for the metrics. */
@@ -203,7 +218,12 @@ export class WatchedConsole implements ConsoleHub {
       } catch (error) {
         if (this.stopping.signal.aborted) return;
         if (isXenkeysError(error, 'usage')) throw error;
-        this.emit({ type: 'connect-failed', console: this.name, error: errorMessage(error), retryInMs: wait });
+        this.emit({
+          type: 'connect-failed',
+          console: this.name,
+          error: errorMessage(error),
+          retryInMs: wait,
+        });
         await delay(this.clock, wait, this.stopping.signal).catch(() => undefined);
         if (this.stopping.signal.aborted) return;
         wait = Math.min(wait * 2, this.settings.reconnect.maxDelayMs);
@@ -220,7 +240,7 @@ export class WatchedConsole implements ConsoleHub {
     this.silenceFired = false;
     this.detector.output(this.clock.now());
     this.ring.push(bytes);
-    this.slice?.write(bytes);
+    this.desk.output(bytes);
     this.dataEmitter.fire(bytes);
   }
 
@@ -232,86 +252,28 @@ export class WatchedConsole implements ConsoleHub {
     await console.send(bytes, 'keyboard');
   }
 
-  private detected(d: Detection): void {
-    const base = { type: 'trigger' as const, console: this.name, trigger: d.trigger, message: d.message };
-    if (d.ignored) return this.emit({ ...base, action: 'ignored', reason: d.ignored });
-    if (this.incidentRunning) return this.emit({ ...base, action: 'busy' });
-    if (this.halted) return this.emit({ ...base, action: 'halted' });
-    if (this.clock.now() < this.cooldownUntil) return this.emit({ ...base, action: 'cooldown' });
-    this.emit({ ...base, action: 'incident' });
-    this.incidentRunning = true;
-    this.noticeEmitter.fire(`incident (${d.trigger}): pressing debug keys; input is held until it ends`);
-    void this.incident(d);
-  }
-
-  private async incident(d: Detection): Promise<void> {
-    const console = this.console!;
-    const wall = this.clock.wallNow();
-    try {
-      const folder = IncidentFolder.open(
-        path.join(this.dir, 'incidents'),
-        d.trigger,
-        wall,
-        this.ring.tail(),
-        console.bytesReceived - this.ring.size,
-      );
-      this.slice = folder;
-      const run = await runIncident(console, this.plan, this.stopping.signal);
-      this.slice = null;
-      const meta = {
-        console: this.name,
-        transport: { transport: console.transport.kind, description: console.transport.description, conswitch: this.plan.conswitch },
-        trigger: d.trigger,
-        message: d.message,
-        version: this.settings.version,
-      };
-      await folder.finish(meta, run, console.input, this.clock.wallNow());
-      this.endIncident();
-      this.counts.incidents++;
-      if (run.halted) {
-        this.halted = true;
-        this.emit({ type: 'halted', console: this.name, message: 'Xen answered no switch and no key: not pressing again until it boots' });
-      }
-      const summary = {
-        console: this.name,
-        trigger: d.trigger,
-        message: d.message,
-        folder: path.relative(this.settings.out, folder.dir),
-        keys: run.captures.map((c) => c.key).join(''),
-        halted: run.halted,
-        findings: countFindings(path.join(folder.dir, 'report.json')),
-      };
-      this.emit({ type: 'incident-written', ...summary, inputRestored: run.inputRestored, error: run.error });
-      this.noticeEmitter.fire(`incident written: ${summary.folder}`);
-      this.onIncident(summary);
-    } catch (error) {
-      this.slice = null;
-      this.endIncident();
-      this.emit({ type: 'write-failed', console: this.name, error: `incident: ${errorMessage(error)}` });
-    }
-  }
-
-  /** Writers may type again; the cooldown starts. */
-  private endIncident(): void {
-    if (!this.incidentRunning) return;
-    this.incidentRunning = false;
-    this.cooldownUntil = this.clock.now() + this.settings.cooldownMs;
-  }
-
   private armSilence(): void {
     const silenceMs = this.settings.silenceMs;
     if (silenceMs === null || this.stopping.signal.aborted) return;
     const console = this.console!;
     const wait = Math.max(0, console.lastOutput + silenceMs - this.clock.now());
-    this.silenceTimer = this.clock.setTimeout(() => {
-      const quietFor = this.clock.now() - console.lastOutput;
-      if (quietFor >= silenceMs && !this.silenceFired && console.isConnected) {
-        this.silenceFired = true;
-        const detection = { trigger: 'silence', message: `no output for ${Math.round(quietFor / 1000)} s`, offset: console.bytesReceived, ignored: null };
-        this.detected(detection);
-      }
-      this.armSilence();
-    }, this.silenceFired ? silenceMs : wait);
+    this.silenceTimer = this.clock.setTimeout(
+      () => {
+        const quietFor = this.clock.now() - console.lastOutput;
+        if (quietFor >= silenceMs && !this.silenceFired && console.isConnected) {
+          this.silenceFired = true;
+          const detection = {
+            trigger: 'silence',
+            message: `no output for ${Math.round(quietFor / 1000)} s`,
+            offset: console.bytesReceived,
+            ignored: null,
+          };
+          this.desk.detected(console, detection);
+        }
+        this.armSilence();
+      },
+      this.silenceFired ? silenceMs : wait,
+    );
   }
 
   private setConnection(c: HubStatus['connection']): void {

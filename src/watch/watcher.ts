@@ -5,7 +5,12 @@ import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import { ensurePrivateDir } from '../record/safe-files.js';
 import type { StampedEvent, WatchEvent } from './watch-events.js';
-import { WatchedConsole, type ConsoleSpec, type IncidentSummary, type WatchSettings } from './watched-console.js';
+import {
+  WatchedConsole,
+  type ConsoleSpec,
+  type IncidentSummary,
+  type WatchSettings,
+} from './watched-console.js';
 import { postIncident } from './webhook.js';
 
 export interface WatcherOptions {
@@ -27,7 +32,13 @@ export class Watcher {
     ensurePrivateDir(settings.out);
     for (const spec of specs) {
       this.consoles.push(
-        new WatchedConsole(spec, settings, clock, (e) => this.emit(e), (s) => this.incident(s)),
+        new WatchedConsole(
+          spec,
+          settings,
+          clock,
+          (e) => this.emit(e),
+          (s) => this.incident(s),
+        ),
       );
     }
   }
@@ -56,7 +67,9 @@ export class Watcher {
     const url = this.options.webhook;
     if (!url) return;
     const post = postIncident(url, { time: new Date(this.clock.wallNow()).toISOString(), ...summary })
-      .catch((error: unknown) => this.emit({ type: 'webhook-failed', console: summary.console, error: errorMessage(error) }))
+      .catch((error: unknown) =>
+        this.emit({ type: 'webhook-failed', console: summary.console, error: errorMessage(error) }),
+      )
       .finally(() => this.posts.delete(post));
     this.posts.add(post);
   }

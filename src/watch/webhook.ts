@@ -3,7 +3,11 @@
 
 import type { IncidentSummary } from './watched-console.js';
 
-export async function postIncident(url: string, summary: IncidentSummary & { time: string }, timeoutMs = 10_000): Promise<void> {
+export async function postIncident(
+  url: string,
+  summary: IncidentSummary & { time: string },
+  timeoutMs = 10_000,
+): Promise<void> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'xenkeys-watch' },

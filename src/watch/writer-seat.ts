@@ -21,11 +21,16 @@ export class WriterSeats {
     let given = false;
     const seat: WriterSeat = {
       write: async (bytes) => {
-        if (given) throw new XenkeysError('usage', 'this read-write seat was given up', { hint: 'Attach again.' });
+        if (given)
+          throw new XenkeysError('usage', 'this read-write seat was given up', { hint: 'Attach again.' });
         if (this.incidentRunning())
-          throw new XenkeysError('usage', 'an incident is running: input is held until its keys are pressed and input is back', {
-            hint: 'Wait for the "incident written" notice, then type again.',
-          });
+          throw new XenkeysError(
+            'usage',
+            'an incident is running: input is held until its keys are pressed and input is back',
+            {
+              hint: 'Wait for the "incident written" notice, then type again.',
+            },
+          );
         await this.write(bytes);
       },
       dispose: () => {

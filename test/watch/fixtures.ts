@@ -28,7 +28,7 @@ export const XEN_PANIC = [
   '(XEN) Timer went backwards',
   '(XEN) ****************************************',
   '(XEN) ',
-  '(XEN) Manual reset required (\'noreboot\' specified)',
+  "(XEN) Manual reset required ('noreboot' specified)",
 ];
 
 /** Xen's fatal trap: arch/x86/traps.c fatal_trap() through panic(). */
@@ -42,6 +42,8 @@ export const FATAL_TRAP = [
 ];
 
 /** Linux: kernel/watchdog.c, kernel/rcu/tree_stall.h, kernel/hung_task.c. */
-export const SOFT_LOCKUP = ['[  164.052047] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:2:210]'];
+export const SOFT_LOCKUP = [
+  '[  164.052047] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:2:210]',
+];
 export const RCU_STALL = ['[  180.123456] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:'];
 export const HUNG_TASK = ['[  245.678901] INFO: task jbd2/xvda1-8:180 blocked for more than 120 seconds.'];

@@ -52,11 +52,17 @@ export class Events {
   };
 
   /** The first event (already seen or still to come) matching. */
-  next<T extends StampedEvent['type']>(type: T, match: (e: Extract<StampedEvent, { type: T }>) => boolean = () => true, after = 0): Promise<Extract<StampedEvent, { type: T }>> {
+  next<T extends StampedEvent['type']>(
+    type: T,
+    match: (e: Extract<StampedEvent, { type: T }>) => boolean = () => true,
+    after = 0,
+  ): Promise<Extract<StampedEvent, { type: T }>> {
     const m = (e: StampedEvent): boolean => e.type === type && match(e as Extract<StampedEvent, { type: T }>);
     const seen = this.all.slice(after).find(m);
     if (seen) return Promise.resolve(seen as Extract<StampedEvent, { type: T }>);
-    return new Promise((resolve) => this.waiters.push({ match: m, resolve: resolve as (e: StampedEvent) => void }));
+    return new Promise((resolve) =>
+      this.waiters.push({ match: m, resolve: resolve as (e: StampedEvent) => void }),
+    );
   }
 
   of<T extends StampedEvent['type']>(type: T): Extract<StampedEvent, { type: T }>[] {

@@ -24,7 +24,11 @@ function transpile(out: string): void {
     mkdirSync(join(out, sub), { recursive: true });
     for (const file of names) {
       const { outputText } = ts.transpileModule(readFileSync(join(root, sub, file), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2022,
+          verbatimModuleSyntax: true,
+        },
       });
       writeFileSync(join(out, sub, file.replace(/\.ts$/, '.js')), outputText);
     }
@@ -59,7 +63,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('a recorder killed with SIGKILL leaves segments that join to a prefix of the stream, each cast readable', async () => {
   const out = join(dir, 'out');
-  const proc = spawn(process.execPath, [join(dir, 'child.mjs'), out], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [join(dir, 'child.mjs'), out], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     proc.on('error', reject);
     proc.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));

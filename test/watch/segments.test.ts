@@ -15,7 +15,11 @@ import { incompleteTail, splitPoint } from '../../src/watch/segment-split.js';
 
 let dir: string;
 let now = 0;
-const clock: Clock = { now: () => now, wallNow: () => 1_800_000_000_000 + now, setTimeout: () => ({ cancel: () => undefined }) };
+const clock: Clock = {
+  now: () => now,
+  wallNow: () => 1_800_000_000_000 + now,
+  setTimeout: () => ({ cancel: () => undefined }),
+};
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'xenkeys-seg-'));
@@ -36,11 +40,20 @@ function out(bytes: Uint8Array): SessionEvent {
 const marker = (label: string): SessionEvent => ({ type: 'marker', t: now / 1000, label });
 
 function segments(ext: 'raw' | 'cast'): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith(`.${ext}`)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(`.${ext}`))
+    .sort();
 }
 const castOf = (name: string) => parseCast(readFileSync(join(dir, name), 'utf8'));
-const outputText = (name: string): string => castOf(name).events.filter((e) => e.code === 'o').map((e) => e.data).join('');
-const markers = (name: string): string[] => castOf(name).events.filter((e) => e.code === 'm').map((e) => e.data);
+const outputText = (name: string): string =>
+  castOf(name)
+    .events.filter((e) => e.code === 'o')
+    .map((e) => e.data)
+    .join('');
+const markers = (name: string): string[] =>
+  castOf(name)
+    .events.filter((e) => e.code === 'm')
+    .map((e) => e.data);
 
 describe('split points', () => {
   it('finds a character left open at the end of a chunk', () => {
@@ -65,7 +78,10 @@ describe('SegmentRecorder', () => {
   it('joins back to exactly the stream, with no character cut in any cast', () => {
     offset = 0;
     const rec = recorder(100);
-    const text = Array.from({ length: 200 }, (_, i) => `(XEN) line ${i} ünïcödé € 😀${i % 7 === 0 ? '' : '\r\n'}`).join('');
+    const text = Array.from(
+      { length: 200 },
+      (_, i) => `(XEN) line ${i} ünïcödé € 😀${i % 7 === 0 ? '' : '\r\n'}`,
+    ).join('');
     const all = Buffer.from(text, 'utf8');
     // Chunks of 7 bytes: many end inside a character.
     for (let i = 0; i < all.length; i += 7) {
@@ -114,7 +130,10 @@ describe('SegmentRecorder', () => {
     now += 61_000;
     rec.write(out(Buffer.from('(XEN) two\r\n')));
     rec.close();
-    expect(segments('raw').map((r) => readFileSync(join(dir, r), 'utf8'))).toEqual(['(XEN) one\r\n', '(XEN) two\r\n']);
+    expect(segments('raw').map((r) => readFileSync(join(dir, r), 'utf8'))).toEqual([
+      '(XEN) one\r\n',
+      '(XEN) two\r\n',
+    ]);
   });
 
   it('removes its own segments older than --keep, and nothing else', () => {

@@ -49,12 +49,25 @@ describe('built-in triggers (the report detectors, line by line)', () => {
   });
 
   it('only the chosen built-ins fire; --on patterns fire on any line', () => {
-    const d = new TriggerDetector({ builtins: new Set(['hung-task']), patterns: [/Out of memory/], commandQuietMs: 2_000 });
-    expect(live(feed(d, [...XEN_PANIC, ...HUNG_TASK, '[ 300.1] Out of memory: Killed process 42']))).toEqual(['hung-task', 'on-1']);
+    const d = new TriggerDetector({
+      builtins: new Set(['hung-task']),
+      patterns: [/Out of memory/],
+      commandQuietMs: 2_000,
+    });
+    expect(live(feed(d, [...XEN_PANIC, ...HUNG_TASK, '[ 300.1] Out of memory: Killed process 42']))).toEqual([
+      'hung-task',
+      'on-1',
+    ]);
   });
 
   it('ordinary boot and key output fires nothing', () => {
-    expect(feed(detector(), ['(XEN) Xen version 4.17.7', "(XEN) 'q' pressed -> dumping domain info (now = 1)", '[    1.0] Linux version 6.1'])).toEqual([]);
+    expect(
+      feed(detector(), [
+        '(XEN) Xen version 4.17.7',
+        "(XEN) 'q' pressed -> dumping domain info (now = 1)",
+        '[    1.0] Linux version 6.1',
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -74,7 +87,7 @@ describe('provenance: text dom0 replays does not start incidents', () => {
     expect(live(feed(d, XEN_PANIC, 5_000))).toEqual(['xen-panic']);
   });
 
-  it("a panic typed into being at dom0 counts: its kernel time is newer than any seen (echo c > sysrq-trigger)", () => {
+  it('a panic typed into being at dom0 counts: its kernel time is newer than any seen (echo c > sysrq-trigger)', () => {
     const d = detector();
     feed(d, ['[    7.919255] Run /init as init process'], 0);
     d.commandTyped(1_000);
@@ -90,20 +103,37 @@ describe('provenance: text dom0 replays does not start incidents', () => {
   });
 
   it('kernel lines with a syslog leader are always replays', () => {
-    const hits = feed(detector(), ['Dec  2 03:00:01 host0 kernel: [  245.678901] INFO: task jbd2/xvda1-8:180 blocked for more than 120 seconds.']);
+    const hits = feed(detector(), [
+      'Dec  2 03:00:01 host0 kernel: [  245.678901] INFO: task jbd2/xvda1-8:180 blocked for more than 120 seconds.',
+    ]);
     expect(hits[0]?.ignored).toMatch(/syslog/);
   });
 
   it('a new boot starts kernel times again', () => {
     const d = detector();
-    feed(d, ['[  900.000000] late line', '(XEN) Xen version 4.17.7 (Debian 4.17.7) (pkg-xen-devel@lists.alioth.debian.org) (gcc) debug=n'], 0);
+    feed(
+      d,
+      [
+        '[  900.000000] late line',
+        '(XEN) Xen version 4.17.7 (Debian 4.17.7) (pkg-xen-devel@lists.alioth.debian.org) (gcc) debug=n',
+      ],
+      0,
+    );
     expect(live(feed(d, SOFT_LOCKUP, 10))).toEqual(['soft-lockup']);
   });
 
-  it('untimed dom0 text in a command\'s output is ignored, and --on patterns there too', () => {
-    const d = new TriggerDetector({ builtins: new Set(BUILTIN_TRIGGERS), patterns: [/Out of memory/], commandQuietMs: 2_000 });
+  it("untimed dom0 text in a command's output is ignored, and --on patterns there too", () => {
+    const d = new TriggerDetector({
+      builtins: new Set(BUILTIN_TRIGGERS),
+      patterns: [/Out of memory/],
+      commandQuietMs: 2_000,
+    });
     d.commandTyped(1_000);
-    const hits = feed(d, ['Kernel panic - not syncing: VFS: Unable to mount root fs', 'Out of memory: Killed process 42'], 1_010);
+    const hits = feed(
+      d,
+      ['Kernel panic - not syncing: VFS: Unable to mount root fs', 'Out of memory: Killed process 42'],
+      1_010,
+    );
     expect(hits.map((h) => [h.trigger, h.ignored !== null])).toEqual([
       ['dom0-panic', true],
       ['on-1', true],

@@ -22,24 +22,44 @@ describe('an incident', () => {
     const sim = w.transports[0]!.simulator!;
     sim.dom0Print(crlf(XEN_PANIC));
     const trigger = await w.events.next('trigger');
-    expect(trigger).toMatchObject({ console: 'sim', trigger: 'xen-panic', action: 'incident', message: 'Timer went backwards' });
+    expect(trigger).toMatchObject({
+      console: 'sim',
+      trigger: 'xen-panic',
+      action: 'incident',
+      message: 'Timer went backwards',
+    });
     const written = await w.events.next('incident-written');
     // The simulated host's `h` list has d, r and q of the plan (n is refused as dangerous; * N R are not in it).
-    expect(written).toMatchObject({ console: 'sim', trigger: 'xen-panic', keys: 'hdrq', halted: false, inputRestored: true, error: null });
+    expect(written).toMatchObject({
+      console: 'sim',
+      trigger: 'xen-panic',
+      keys: 'hdrq',
+      halted: false,
+      inputRestored: true,
+      error: null,
+    });
     expect(written.findings).toBeGreaterThan(0);
     expect(sim.ran).toEqual(['h', 'd', 'r', 'q']);
     expect(sim.inputTarget).toBe('dom0');
 
     const folder = join(w.out, written.folder);
     expect(written.folder).toMatch(/^sim\/incidents\/\d{8}T\d{6}Z-xen-panic$/);
-    expect(readdirSync(folder).sort()).toEqual(['captures.json', 'incident.json', 'report.json', 'report.md', 'slice.raw']);
+    expect(readdirSync(folder).sort()).toEqual([
+      'captures.json',
+      'incident.json',
+      'report.json',
+      'report.md',
+      'slice.raw',
+    ]);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     for (const f of readdirSync(folder)) expect(statSync(join(folder, f)).mode & 0o777).toBe(0o600);
     const slice = readFileSync(join(folder, 'slice.raw'));
     expect(slice.toString('latin1')).toContain('Panic on CPU 0:');
     const captures = JSON.parse(readFileSync(join(folder, 'captures.json'), 'utf8'));
     const q = captures.captures.find((c: { key: string }) => c.key === 'q');
-    expect(slice.subarray(q.rawStart, q.rawEnd).toString('latin1')).toContain("'q' pressed -> dumping domain info");
+    expect(slice.subarray(q.rawStart, q.rawEnd).toString('latin1')).toContain(
+      "'q' pressed -> dumping domain info",
+    );
     const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8'));
     expect(report.findings.map((f: { headline: string }) => f.headline).join('\n')).toMatch(/panic/i);
     const incident = JSON.parse(readFileSync(join(folder, 'incident.json'), 'utf8'));
@@ -88,13 +108,15 @@ describe('an incident', () => {
 });
 
 describe('provenance', () => {
-  it("a Xen panic dom0 prints in answer to a typed command is replay: no incident", async () => {
+  it('a Xen panic dom0 prints in answer to a typed command is replay: no incident', async () => {
     w = await simWatch(['sim'], {}, {});
     const sim = w.transports[0]!.simulator!;
     const hub = w.watcher.hub('sim')!;
     const seat = hub.claimWriter('test')!;
     await seat.write(bytes('xl dmesg\r'));
-    await w.watcher.hub('sim')!.xen!.waitForLine((l) => l.text.includes('not found'), { timeoutMs: 5_000, what: 'the shell' });
+    await w.watcher
+      .hub('sim')!
+      .xen!.waitForLine((l) => l.text.includes('not found'), { timeoutMs: 5_000, what: 'the shell' });
     sim.dom0Print(crlf(XEN_PANIC));
     const t = await w.events.next('trigger');
     expect(t).toMatchObject({ trigger: 'xen-panic', action: 'ignored' });

@@ -35,6 +35,7 @@ interface WatchFlags extends TransportFlags {
   incidentKeys: string;
   cooldown: number;
   settle: number;
+  quietGap: number;
   conswitch: string;
   events?: string;
   metrics?: string;
@@ -44,9 +45,13 @@ interface WatchFlags extends TransportFlags {
 
 const MEDIA = ['serial', 'tcp', 'telnet', 'conserver', 'spawn', 'ipmi', 'ssh'] as const;
 
-const size = (flag: string) => (v: string) => parseSize(v) ?? fail(`${flag} takes a size such as 256MiB or 64k, not ${JSON.stringify(v)}.`);
+const size = (flag: string) => (v: string) =>
+  parseSize(v) ?? fail(`${flag} takes a size such as 256MiB or 64k, not ${JSON.stringify(v)}.`);
 const duration = (flag: string) => (v: string) =>
-  v === '0' || v === 'never' ? 0 : (parseDuration(v) ?? fail(`${flag} takes a duration such as 10m, 14d or 500ms, not ${JSON.stringify(v)}.`));
+  v === '0' || v === 'never'
+    ? 0
+    : (parseDuration(v) ??
+      fail(`${flag} takes a duration such as 10m, 14d or 500ms, not ${JSON.stringify(v)}.`));
 function fail(message: string): never {
   throw new InvalidArgumentError(message);
 }
@@ -59,21 +64,74 @@ export function register({ program, exit, reportError }: CommandContext): void {
   addTransportFlags(command)
     .option('--name <name>', 'folder name for the console given by flags (default: made from its address)')
     .option('-o, --out <dir>', 'folder with one folder per console (made 0700)', 'xenkeys-watch')
-    .option('--rotate <size>', 'start a new recording segment past this size', size('--rotate'), 256 * 1024 ** 2)
-    .option('--rotate-age <duration>', 'start a new segment once the current one is this old', duration('--rotate-age'), 86_400_000)
-    .option('--keep <duration>', 'remove segments older than this (0: keep all)', duration('--keep'), 14 * 86_400_000)
-    .option('--scrollback <size>', 'recent output kept in memory per console (attach, incident context)', size('--scrollback'), 128 * 1024)
+    .option(
+      '--rotate <size>',
+      'start a new recording segment past this size',
+      size('--rotate'),
+      256 * 1024 ** 2,
+    )
+    .option(
+      '--rotate-age <duration>',
+      'start a new segment once the current one is this old',
+      duration('--rotate-age'),
+      86_400_000,
+    )
+    .option(
+      '--keep <duration>',
+      'remove segments older than this (0: keep all)',
+      duration('--keep'),
+      14 * 86_400_000,
+    )
+    .option(
+      '--scrollback <size>',
+      'recent output kept in memory per console (attach, incident context)',
+      size('--scrollback'),
+      128 * 1024,
+    )
     .option('--on <regex>', 'start an incident on a line matching this (repeatable)', collectRegex, [])
-    .option('--on-silence <duration>', 'start an incident when the console prints nothing this long', duration('--on-silence'))
-    .option('--triggers <list>', `built-in triggers, comma-separated, or none (default: all: ${BUILTIN_TRIGGERS.join(',')})`, 'all')
-    .option('--incident-keys <keys>', "keys an incident presses (after `h`; keys the host lacks are skipped)", OSSTEST_KEYS)
-    .option('--cooldown <duration>', 'after an incident, start no other on the same console for this long', duration('--cooldown'), 600_000)
-    .option('--settle <duration>', "wait for the trigger's output to be quiet this long before pressing keys", duration('--settle'), 2_000)
+    .option(
+      '--on-silence <duration>',
+      'start an incident when the console prints nothing this long',
+      duration('--on-silence'),
+    )
+    .option(
+      '--triggers <list>',
+      `built-in triggers, comma-separated, or none (default: all: ${BUILTIN_TRIGGERS.join(',')})`,
+      'all',
+    )
+    .option(
+      '--incident-keys <keys>',
+      'keys an incident presses (after `h`; keys the host lacks are skipped)',
+      OSSTEST_KEYS,
+    )
+    .option(
+      '--cooldown <duration>',
+      'after an incident, start no other on the same console for this long',
+      duration('--cooldown'),
+      600_000,
+    )
+    .option(
+      '--settle <duration>',
+      "wait for the trigger's output to be quiet this long before pressing keys",
+      duration('--settle'),
+      2_000,
+    )
+    .option(
+      '--quiet-gap <duration>',
+      "a key's output is complete after this long without a byte",
+      duration('--quiet-gap'),
+      1_000,
+    )
     .option('--conswitch <letter>', "the letter from Xen's conswitch= option (a means Ctrl-A)", 'a')
     .option('--events <file>', 'append events (JSON lines) to this file instead of stdout')
     .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics')
     .option('--webhook <url>', 'POST each incident written as JSON to this URL')
-    .option('--reconnect-max <duration>', 'longest wait between reconnect attempts', duration('--reconnect-max'), 30_000)
+    .option(
+      '--reconnect-max <duration>',
+      'longest wait between reconnect attempts',
+      duration('--reconnect-max'),
+      30_000,
+    )
     .action(async (targets: string[], flags: WatchFlags) => {
       try {
         exit(await runWatch(targets, flags, command));
@@ -104,7 +162,7 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
     cooldownMs: flags.cooldown,
     plan: {
       keys: keys.join(''),
-      timing: DEFAULT_TIMING,
+      timing: { ...DEFAULT_TIMING, quietMs: flags.quietGap || DEFAULT_TIMING.quietMs },
       settleMs: flags.settle,
       settleCapMs: 120_000,
       confirmTimeoutMs: 5_000,
@@ -128,12 +186,22 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
   try {
     if (flags.metrics) {
       const listen = parseListen(flags.metrics);
-      if (!listen) throw new XenkeysError('usage', `--metrics ${flags.metrics}: give HOST:PORT`, { hint: 'e.g. --metrics 127.0.0.1:9464' });
-      metrics = await serveMetrics(metricsRegistry(() => watcher.consoles), listen.host, listen.port);
-      process.stderr.write(`xenkeys watch: metrics on http://${flags.metrics}/metrics\n`);
+      if (!listen)
+        throw new XenkeysError('usage', `--metrics ${flags.metrics}: give HOST:PORT`, {
+          hint: 'e.g. --metrics 127.0.0.1:9464',
+        });
+      metrics = await serveMetrics(
+        metricsRegistry(() => watcher.consoles),
+        listen.host,
+        listen.port,
+      );
+      const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+      process.stderr.write(`xenkeys watch: metrics on http://${host}:${metrics.port}/metrics\n`);
     }
     await watcher.start();
-    await new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await new Promise<void>((resolve) =>
+      signals.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
   } finally {
     await watcher.stop(signals.received ? `stopped by ${signals.received}` : 'stopped');
     metrics?.server.close();
@@ -146,10 +214,15 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
 function builtins(list: string): Set<string> {
   if (list === 'all') return new Set(BUILTIN_TRIGGERS);
   if (list === 'none') return new Set();
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(BUILTIN_TRIGGERS as readonly string[]).includes(n));
   if (unknown.length > 0)
-    throw new XenkeysError('usage', `no built-in trigger called ${unknown.join(', ')}`, { hint: `Triggers: ${BUILTIN_TRIGGERS.join(', ')}; or all, or none.` });
+    throw new XenkeysError('usage', `no built-in trigger called ${unknown.join(', ')}`, {
+      hint: `Triggers: ${BUILTIN_TRIGGERS.join(', ')}; or all, or none.`,
+    });
   return new Set(names);
 }
 
@@ -161,16 +234,27 @@ function consoleSpecs(targets: string[], flags: WatchFlags, command: Command): C
     });
   const specs: ConsoleSpec[] = targets.map((name) => {
     const merged = withTarget(flags, name, command);
-    return { name: folderName(name), makeTransport: () => createTransport(merged, systemClock), conswitch: merged.conswitch };
+    return {
+      name: folderName(name),
+      makeTransport: () => createTransport(merged, systemClock),
+      conswitch: merged.conswitch,
+    };
   });
   if (targets.length === 0) {
     const address = medium ? String(flags[medium]) : '';
     const name = flags.name ?? `${medium ?? 'console'}-${address}`;
-    specs.push({ name: folderName(name), makeTransport: () => createTransport(flags, systemClock), conswitch: flags.conswitch });
+    specs.push({
+      name: folderName(name),
+      makeTransport: () => createTransport(flags, systemClock),
+      conswitch: flags.conswitch,
+    });
   }
   const seen = new Set<string>();
   for (const s of specs) {
-    if (seen.has(s.name)) throw new XenkeysError('usage', `two consoles would share the folder ${s.name}`, { hint: 'Name each target once.' });
+    if (seen.has(s.name))
+      throw new XenkeysError('usage', `two consoles would share the folder ${s.name}`, {
+        hint: 'Name each target once.',
+      });
     seen.add(s.name);
   }
   return specs;
@@ -179,6 +263,9 @@ function consoleSpecs(targets: string[], flags: WatchFlags, command: Command): C
 /** A folder name from a target name or address: letters, digits, `.`, `_`, `-` only. */
 export function folderName(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
-  if (safe === '') throw new XenkeysError('usage', `cannot make a folder name from ${JSON.stringify(name)}`, { hint: 'Use --name.' });
+  if (safe === '')
+    throw new XenkeysError('usage', `cannot make a folder name from ${JSON.stringify(name)}`, {
+      hint: 'Use --name.',
+    });
   return safe.slice(0, 100);
 }
