@@ -5,9 +5,10 @@ import { benchCaptureBigKey } from './capture-big-key.mjs';
 import { benchCaptureTcp } from './capture-tcp.mjs';
 import { benchReport } from './report.mjs';
 import { benchTuiBurst, benchTuiLatency } from './tui.mjs';
+import { benchWatchFleet } from './watch-fleet.mjs';
 import { table } from './lib.mjs';
 
-const benches = [benchCaptureTcp, benchCaptureBigKey, benchTuiBurst, benchTuiLatency, benchReport];
+const benches = [benchCaptureTcp, benchCaptureBigKey, benchTuiBurst, benchTuiLatency, benchReport, benchWatchFleet];
 for (const bench of benches) {
   const { title, rows } = await bench();
   console.log(`\n## ${title}\n\n${table(rows)}\n`);
