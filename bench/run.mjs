@@ -8,7 +8,14 @@ import { benchTuiBurst, benchTuiLatency } from './tui.mjs';
 import { benchWatchFleet } from './watch-fleet.mjs';
 import { table } from './lib.mjs';
 
-const benches = [benchCaptureTcp, benchCaptureBigKey, benchTuiBurst, benchTuiLatency, benchReport, benchWatchFleet];
+const benches = [
+  benchCaptureTcp,
+  benchCaptureBigKey,
+  benchTuiBurst,
+  benchTuiLatency,
+  benchReport,
+  benchWatchFleet,
+];
 for (const bench of benches) {
   const { title, rows } = await bench();
   console.log(`\n## ${title}\n\n${table(rows)}\n`);
