@@ -171,16 +171,20 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
     reconnect: { initialDelayMs: 500, maxDelayMs: flags.reconnectMax || 30_000 },
     version: VERSION,
   };
-  const eventsFd = flags.events ? openForAppend(flags.events) : null;
+  const eventsFd = flags.events ? writable(flags.events, () => openForAppend(flags.events!)) : null;
   const writeEvent = (e: StampedEvent): void => {
     const line = encodeWatchEvent(e);
     if (eventsFd !== null) writeSync(eventsFd, line);
     else process.stdout.write(line);
   };
-  const watcher = new Watcher(specs, settings, systemClock, {
-    onEvent: writeEvent,
-    ...(flags.webhook ? { webhook: flags.webhook } : {}),
-  });
+  const watcher = writable(
+    settings.out,
+    () =>
+      new Watcher(specs, settings, systemClock, {
+        onEvent: writeEvent,
+        ...(flags.webhook ? { webhook: flags.webhook } : {}),
+      }),
+  );
   const signals = trapSignals();
   let metrics: Awaited<ReturnType<typeof serveMetrics>> | null = null;
   try {
@@ -209,6 +213,18 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
     if (eventsFd !== null) closeSync(eventsFd);
   }
   return EXIT.ok;
+}
+
+/** A file or folder we cannot make is the user's to fix (exit 16), not an internal error. */
+function writable<T>(where: string, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof XenkeysError) throw error;
+    throw new XenkeysError('write-failed', `cannot write ${where}: ${(error as Error).message}`, {
+      hint: 'Choose a folder you can write (--out) or another --events file.',
+    });
+  }
 }
 
 function builtins(list: string): Set<string> {
