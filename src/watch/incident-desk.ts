@@ -45,12 +45,18 @@ export class IncidentDesk {
   written = 0;
   private cooldownUntil = -Infinity;
   private slice: IncidentFolder | null = null;
+  private current: Promise<void> | null = null;
 
   constructor(private readonly ctx: DeskContext) {}
 
   /** Output while an incident runs goes to its slice.raw too. */
   output(bytes: Uint8Array): void {
     this.slice?.write(bytes);
+  }
+
+  /** Resolves once no incident is running (the watcher waits for this before closing the line). */
+  async settled(): Promise<void> {
+    await this.current;
   }
 
   /** Xen booted again: it answers keys again. */
@@ -67,7 +73,7 @@ export class IncidentDesk {
     this.ctx.emit({ ...base, action: 'incident' });
     this.running = true;
     this.ctx.notice(`incident (${d.trigger}): pressing debug keys; input is held until it ends`);
-    void this.incident(console, d);
+    this.current = this.incident(console, d).finally(() => (this.current = null));
   }
 
   private async incident(console: XenConsole, d: Detection): Promise<void> {

@@ -79,7 +79,8 @@ export async function runIncident(
   // A switch Xen never answered may still be queued: a second triple could flip input later.
   if (console.transport.isOpen && console.input.unanswered === 0 && !halted) {
     try {
-      await restoreInput(console, { confirmTimeoutMs: plan.confirmTimeoutMs, signal });
+      // Not aborted with the rest: a stopping watcher still returns input (each wait is bounded by the confirm window).
+      await restoreInput(console, { confirmTimeoutMs: plan.confirmTimeoutMs });
       inputRestored = inputAsFound(console.input);
     } catch (e) {
       inputRestored = false;

@@ -155,6 +155,7 @@ export class WatchedConsole implements ConsoleHub {
     this.stopping.abort(new Error('interrupted: the watcher is stopping'));
     this.silenceTimer?.cancel();
     await this.running.catch(() => undefined);
+    await this.desk.settled();
     await this.transport?.close('watch stopped').catch(() => undefined);
     this.setConnection('closed');
     this.console?.dispose();

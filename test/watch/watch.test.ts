@@ -107,6 +107,27 @@ describe('an incident', () => {
   });
 });
 
+describe('stopping', () => {
+  it('a watcher stopped mid-incident returns input first and still writes the folder', async () => {
+    w = await simWatch();
+    const sim = w.transports[0]!.simulator!;
+    sim.dom0Print(crlf(XEN_PANIC));
+    const hub = w.watcher.hub('sim')!;
+    await hub.xen!.waitForLine((l) => /^\*\*\* Serial input to Xen/.test(l.text.replace('(XEN) ', '')), {
+      timeoutMs: 10_000,
+      what: 'the switch to Xen',
+    });
+    const { watcher, events } = w;
+    w = null;
+    await watcher.stop('test stops it');
+    expect(sim.inputTarget).toBe('dom0');
+    const written = events.of('incident-written');
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ inputRestored: true, halted: false });
+    expect(events.all.at(-1)?.type).toBe('stopped');
+  });
+});
+
 describe('provenance', () => {
   it('a Xen panic dom0 prints in answer to a typed command is replay: no incident', async () => {
     w = await simWatch(['sim'], {}, {});
