@@ -3,7 +3,7 @@
 // lacks skipped, dangerous ones refused), and return input verified. A Xen that answers neither the
 // switch nor `h` has halted (a panic with `noreboot`): nothing more is pressed.
 
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, isXenkeysError } from '../core/errors.js';
 import type { KeyCapture, KeyTiming } from '../console/key-runner.js';
 import { waitForQuiet } from '../console/quiet.js';
 import { inputAsFound, restoreInput } from '../console/switcher.js';
@@ -72,12 +72,19 @@ export async function runIncident(
       },
     });
   } catch (e) {
-    if (console.input.unanswered > 0) halted = true;
+    // Our triple went unanswered (expired, or still pending when the wait gave up): Xen is not listening.
+    const { unanswered, pending } = console.input;
+    if (isXenkeysError(e, 'switch-not-confirmed') && (unanswered > 0 || pending.length > 0)) halted = true;
     else if (!stop.signal.aborted) error = errorMessage(e);
   }
   let inputRestored = inputAsFound(console.input);
   // A switch Xen never answered may still be queued: a second triple could flip input later.
-  if (console.transport.isOpen && console.input.unanswered === 0 && !halted) {
+  if (
+    console.transport.isOpen &&
+    console.input.unanswered === 0 &&
+    console.input.pending.length === 0 &&
+    !halted
+  ) {
     try {
       // Not aborted with the rest: a stopping watcher still returns input (each wait is bounded by the confirm window).
       await restoreInput(console, { confirmTimeoutMs: plan.confirmTimeoutMs });
