@@ -47,7 +47,10 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .option('--probe', 'learn where input goes at connect: one switch to hear Xen, then straight back')
     .option('--attach <name>', 'attach to a console a running `xenkeys watch` holds (docs/attach.md)')
     .option('--read-only', 'with --attach: watch only, never type (any number may)')
-    .option('--read-only-if-busy', 'with --attach: watch read-only when someone else holds the read-write seat')
+    .option(
+      '--read-only-if-busy',
+      'with --attach: watch read-only when someone else holds the read-write seat',
+    )
     .option(
       '-o, --out <dir>',
       'folder for session.cast and session.raw (made 0700; default: a new ./xenkeys-DATE-TIME-XXXXXX)',
