@@ -82,13 +82,13 @@ export class AttachTransport extends TransportBase {
           }
         } catch (error) {
           if (!greeted) fail(error as Error);
-          else this.lost(`the watcher broke the attach protocol: ${(error as Error).message}`);
+          else this.lost(socket, `the watcher broke the attach protocol: ${(error as Error).message}`);
         }
       });
-      socket.on('error', (error) => (greeted ? this.lost(error.message) : fail(error)));
+      socket.on('error', (error) => (greeted ? this.lost(socket, error.message) : fail(error)));
       socket.on('close', () => {
         if (!greeted) fail(new XenkeysError('connect-failed', `the watcher of ${this.options.name} hung up`));
-        else this.lost('the watcher ended the attachment');
+        else this.lost(socket, 'the watcher ended the attachment');
       });
       const hello: Hello = {
         v: PROTOCOL_VERSION,
@@ -152,9 +152,10 @@ export class AttachTransport extends TransportBase {
     }
   }
 
-  private lost(message: string): void {
-    if (!this.socket) return;
-    this.socket.destroy();
+  /** The watcher's end went away; ignored for a socket already replaced or closed by us. */
+  private lost(socket: Socket, message: string): void {
+    if (this.socket !== socket) return;
+    socket.destroy();
     this.socket = undefined;
     this.settleAll(new XenkeysError('transport-lost', `${this.description}: ${message}`));
     this.markClosed({ kind: 'remote', message: `${this.description}: ${message}` });

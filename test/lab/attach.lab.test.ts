@@ -90,7 +90,7 @@ describe('attach on real Xen', () => {
     await expect(viewer.transport.write(Buffer.from('echo no\r'))).rejects.toThrow(/read-only/);
 
     await writer.transport.close();
-    await expect.poll(async () => (await askStatus(tmp.dir, 'lab')).writer).toBeNull();
+    await expect.poll(async () => (await askStatus(tmp.dir, 'lab')).writer, { timeout: 10_000 }).toBeNull();
     expect(console.transport.isOpen).toBe(true);
     // A second person takes the free seat; the viewer, still attached, sees that too.
     const next = attachClient({ name: 'lab', mode: 'rw', dir: tmp.dir, who: 'next' });

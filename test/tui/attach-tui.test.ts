@@ -43,7 +43,9 @@ describe('connect --attach', () => {
     const viewer = tui('--attach', 'lab', '--read-only');
     await viewer.waitForScreen(/dom0 ready\s*\n\/ #/);
     writer.press('uname\r');
-    await expect.poll(() => Buffer.concat(hub.writes.map((w) => w.bytes)).toString()).toBe('uname\r');
+    await expect
+      .poll(() => Buffer.concat(hub.writes.map((w) => w.bytes)).toString(), { timeout: 10_000 })
+      .toBe('uname\r');
     hub.emitData('\nLinux\r\n/ # ');
     await writer.waitForScreen(/Linux/);
     await viewer.waitForScreen(/uname\s*\n+Linux/);
@@ -54,7 +56,7 @@ describe('connect --attach', () => {
     expect((await viewer.waitForExit()).exitCode).toBe(0);
     writer.press('\x1dq');
     expect((await writer.waitForExit()).exitCode).toBe(0);
-    await expect.poll(() => hub.status().writer).toBeNull();
+    await expect.poll(() => hub.status().writer, { timeout: 10_000 }).toBeNull();
   });
 
   it('refuses a second writer, saying who holds the seat and that --read-only would watch', async () => {

@@ -5,7 +5,9 @@
 import { statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
 import { isXenkeysError } from '../../src/core/errors.js';
+import { ReconnectingTransport } from '../../src/transports/reconnecting.js';
 import { askStatus } from '../../src/watch/attach-client.js';
 import {
   FRAME,
@@ -111,7 +113,7 @@ describe('attach server', () => {
     expect(hub.status().writer).toBe('raw');
     raw.destroy();
     const third = attachClient({ name: 'lab', mode: 'rw', dir: tmp.dir, who: 'third' });
-    await expect.poll(async () => (await askStatus(tmp.dir, 'lab')).writer).toBeNull();
+    await expect.poll(async () => (await askStatus(tmp.dir, 'lab')).writer, { timeout: 10_000 }).toBeNull();
     await third.transport.open();
     expect(third.transport.granted).toBe('rw');
     await third.transport.close();
@@ -158,7 +160,7 @@ describe('attach server', () => {
     await viewer.waitFor('still here');
     expect(server.clients('lab')).toBeGreaterThanOrEqual(1);
     await viewer.transport.close();
-    await expect.poll(() => hub.listeners).toBe(0);
+    await expect.poll(() => hub.listeners, { timeout: 10_000 }).toBe(0);
   });
 
   it('says which consoles exist when the name is wrong, and that no watcher runs when none does', async () => {
@@ -172,6 +174,25 @@ describe('attach server', () => {
     expect((gone as { hint: string }).hint).toMatch(/No watcher is listening/);
     const nowhere = attachClient({ name: 'lab', mode: 'ro', dir: `${tmp.dir}-missing` });
     await expect(nowhere.transport.open()).rejects.toThrow(/no watcher is running/);
+  });
+
+  it('tells the client when the watcher goes, and a reconnecting client comes back with it', async () => {
+    const viewer = attachClient({ name: 'lab', mode: 'ro', dir: tmp.dir, scrollback: 0 });
+    const line = new ReconnectingTransport(
+      viewer.transport,
+      { attempts: 50, initialDelayMs: 20, maxDelayMs: 100 },
+      systemClock,
+    );
+    const events: string[] = [];
+    line.onNotice((n) => events.push(n.type));
+    await line.open();
+    await server.close();
+    await expect.poll(() => events.includes('reconnecting'), { timeout: 10_000 }).toBe(true);
+    server = await startAttachServer(hub, tmp.dir);
+    await expect.poll(() => events.includes('reconnected'), { timeout: 10_000 }).toBe(true);
+    hub.emitData('after the restart\r\n');
+    await viewer.waitFor('after the restart');
+    await line.close();
   });
 
   it('makes the folder 0700 and each socket 0600, and removes the sockets on close', async () => {
