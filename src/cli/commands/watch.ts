@@ -13,17 +13,22 @@ import { metricsRegistry, parseListen, serveMetrics } from '../../watch/metrics.
 import { BUILTIN_TRIGGERS } from '../../watch/triggers.js';
 import { parseDuration, parseSize } from '../../watch/units.js';
 import { encodeWatchEvent, type StampedEvent } from '../../watch/watch-events.js';
-import type { ConsoleSpec, WatchSettings } from '../../watch/watched-console.js';
+import type { WatchSettings } from '../../watch/watched-console.js';
 import { Watcher } from '../../watch/watcher.js';
 import { planKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { trapSignals } from '../signals.js';
-import { addTransportFlags, createTransport, withTarget, type TransportFlags } from '../transport-options.js';
+import { addTransportFlags } from '../transport-options.js';
+import { builtinTriggers, consoleSpecs, type ConsoleFlags } from '../watch-consoles.js';
+import { watchStatus } from './watch-status.js';
+import { startAttachServer } from '../../watch/attach-server.js';
+import { defaultAttachDir } from '../../watch/attach-dir.js';
 import { VERSION } from '../version.js';
 
-interface WatchFlags extends TransportFlags {
-  name?: string;
+interface WatchFlags extends ConsoleFlags {
+  status?: boolean;
+  json?: boolean;
   out: string;
   rotate: number;
   rotateAge: number;
@@ -36,14 +41,11 @@ interface WatchFlags extends TransportFlags {
   cooldown: number;
   settle: number;
   quietGap: number;
-  conswitch: string;
   events?: string;
   metrics?: string;
   webhook?: string;
   reconnectMax: number;
 }
-
-const MEDIA = ['serial', 'tcp', 'telnet', 'conserver', 'spawn', 'ipmi', 'ssh'] as const;
 
 const size = (flag: string) => (v: string) =>
   parseSize(v) ?? fail(`${flag} takes a size such as 256MiB or 64k, not ${JSON.stringify(v)}.`);
@@ -62,6 +64,10 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .argument('[targets...]', 'named targets from the config file')
     .description('keep consoles connected and recorded, and capture debug keys when trouble shows');
   addTransportFlags(command)
+    .option('--status', 'list the consoles running watchers hold, and their state (asks each watcher)')
+    .option('--json', 'with --status: JSON instead of a table')
+    .option('--inventory <file>', "the consoles to watch, in the config file's format (docs/attach.md)")
+    .option('--shard <i/n>', 'watch only shard I of N of the inventory (a stable hash of each target name)')
     .option('--name <name>', 'folder name for the console given by flags (default: made from its address)')
     .option('-o, --out <dir>', 'folder with one folder per console (made 0700)', 'xenkeys-watch')
     .option(
@@ -150,6 +156,7 @@ function collectRegex(value: string, previous: RegExp[]): RegExp[] {
 }
 
 async function runWatch(targets: string[], flags: WatchFlags, command: Command): Promise<number> {
+  if (flags.status) return watchStatus({ json: Boolean(flags.json) });
   const specs = consoleSpecs(targets, flags, command);
   const keys = planKeys(flags.incidentKeys);
   refuseUnambiguouslyDangerous(keys);
@@ -157,7 +164,7 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
     out: path.resolve(flags.out),
     segments: { maxBytes: flags.rotate, maxAgeMs: flags.rotateAge || Infinity, keepMs: flags.keep },
     scrollbackBytes: flags.scrollback,
-    triggers: { builtins: builtins(flags.triggers), patterns: flags.on, commandQuietMs: 2_000 },
+    triggers: { builtins: builtinTriggers(flags.triggers), patterns: flags.on, commandQuietMs: 2_000 },
     silenceMs: flags.onSilence || null,
     cooldownMs: flags.cooldown,
     plan: {
@@ -187,6 +194,7 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
   );
   const signals = trapSignals();
   let metrics: Awaited<ReturnType<typeof serveMetrics>> | null = null;
+  let attach: Awaited<ReturnType<typeof startAttachServer>> | null = null;
   try {
     if (flags.metrics) {
       const listen = parseListen(flags.metrics);
@@ -203,10 +211,13 @@ async function runWatch(targets: string[], flags: WatchFlags, command: Command):
       process.stderr.write(`xenkeys watch: metrics on http://${host}:${metrics.port}/metrics\n`);
     }
     await watcher.start();
+    // People attach through these sockets (connect --attach, watch --status): docs/attach.md.
+    attach = await startAttachServer(watcher.consoles, defaultAttachDir());
     await new Promise<void>((resolve) =>
       signals.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
   } finally {
+    await attach?.close();
     await watcher.stop(signals.received ? `stopped by ${signals.received}` : 'stopped');
     metrics?.server.close();
     signals.dispose();
@@ -225,63 +236,4 @@ function writable<T>(where: string, make: () => T): T {
       hint: 'Choose a folder you can write (--out) or another --events file.',
     });
   }
-}
-
-function builtins(list: string): Set<string> {
-  if (list === 'all') return new Set(BUILTIN_TRIGGERS);
-  if (list === 'none') return new Set();
-  const names = list
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const unknown = names.filter((n) => !(BUILTIN_TRIGGERS as readonly string[]).includes(n));
-  if (unknown.length > 0)
-    throw new XenkeysError('usage', `no built-in trigger called ${unknown.join(', ')}`, {
-      hint: `Triggers: ${BUILTIN_TRIGGERS.join(', ')}; or all, or none.`,
-    });
-  return new Set(names);
-}
-
-function consoleSpecs(targets: string[], flags: WatchFlags, command: Command): ConsoleSpec[] {
-  const medium = MEDIA.find((m) => flags[m] !== undefined);
-  if (targets.length > 0 && medium)
-    throw new XenkeysError('usage', `give named targets or one console's flags (--${medium}), not both`, {
-      hint: 'Put every console in the config file (docs/targets.md) and name them all.',
-    });
-  const specs: ConsoleSpec[] = targets.map((name) => {
-    const merged = withTarget(flags, name, command);
-    return {
-      name: folderName(name),
-      makeTransport: () => createTransport(merged, systemClock),
-      conswitch: merged.conswitch,
-    };
-  });
-  if (targets.length === 0) {
-    const address = medium ? String(flags[medium]) : '';
-    const name = flags.name ?? `${medium ?? 'console'}-${address}`;
-    specs.push({
-      name: folderName(name),
-      makeTransport: () => createTransport(flags, systemClock),
-      conswitch: flags.conswitch,
-    });
-  }
-  const seen = new Set<string>();
-  for (const s of specs) {
-    if (seen.has(s.name))
-      throw new XenkeysError('usage', `two consoles would share the folder ${s.name}`, {
-        hint: 'Name each target once.',
-      });
-    seen.add(s.name);
-  }
-  return specs;
-}
-
-/** A folder name from a target name or address: letters, digits, `.`, `_`, `-` only. */
-export function folderName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
-  if (safe === '')
-    throw new XenkeysError('usage', `cannot make a folder name from ${JSON.stringify(name)}`, {
-      hint: 'Use --name.',
-    });
-  return safe.slice(0, 100);
 }
