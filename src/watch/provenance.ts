@@ -1,7 +1,8 @@
 // Live console text or text dom0 replayed? Dom0 writes whatever it likes to the console, and
 // `xl dmesg`, `dmesg` or `cat` of an old log print genuine old alarms. Pure. What can be told apart:
-// - a command typed at dom0 (Enter sent while input was not verified at Xen) owns the output until
-//   the line is quiet for a while: Xen-prefixed lines in it are dom0's replay (`xl dmesg`);
+// - a command typed at dom0 (Enter sent through the watcher), or a debug key typed at Xen (`w`
+//   replays Xen's ring), owns the output until the line is quiet for a while: Xen-prefixed lines
+//   in it are a replay (`xl dmesg`, `w`);
 // - dom0 kernel lines carry printk times that only grow during a boot: a line no newer than the
 //   newest one seen is old (`dmesg`), one with a syslog leader (`… kernel: [ … ]`) always is;
 // - lines Xen replays from its own ring (`w`) are flagged by the event scanner.

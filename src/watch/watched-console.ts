@@ -248,8 +248,10 @@ export class WatchedConsole implements ConsoleHub {
   private async write(bytes: Uint8Array): Promise<void> {
     const console = this.console;
     if (!console) throw new Error('not connected yet');
-    if (console.input.target !== 'xen' && (bytes.includes(0x0d) || bytes.includes(0x0a)))
-      this.detector.commandTyped(this.clock.now());
+    // Enter at dom0 runs a command; any key at Xen is a debug key (`w` replays Xen's ring): what
+    // follows is their output, not news (provenance.ts).
+    const atXen = console.input.target === 'xen';
+    if (atXen || bytes.includes(0x0d) || bytes.includes(0x0a)) this.detector.commandTyped(this.clock.now());
     await console.send(bytes, 'keyboard');
   }
 

@@ -145,6 +145,25 @@ describe('provenance', () => {
     seat.dispose();
   });
 
+  it("a Xen alarm in the output of a key typed at Xen is replay ('w' prints Xen's old ring)", async () => {
+    w = await simWatch();
+    const sim = w.transports[0]!.simulator!;
+    const hub = w.watcher.hub('sim')!;
+    const seat = hub.claimWriter('test')!;
+    const atXen = hub.xen!.waitForLine((l) => /Serial input to Xen/.test(l.text), {
+      timeoutMs: 5_000,
+      what: 'Xen',
+    });
+    await seat.write(bytes('\x01\x01\x01'));
+    await atXen;
+    await seat.write(bytes('w'));
+    sim.dom0Print(crlf(XEN_PANIC)); // what `w` would print: the ring, an old panic in it
+    const t = await w.events.next('trigger');
+    expect(t).toMatchObject({ trigger: 'xen-panic', action: 'ignored' });
+    await seat.write(bytes('\x01\x01\x01'));
+    seat.dispose();
+  });
+
   it('a dom0 panic typed into being at dom0 is live: an incident', async () => {
     w = await simWatch();
     const sim = w.transports[0]!.simulator!;
