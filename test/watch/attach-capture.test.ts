@@ -16,9 +16,9 @@ import { attachClient, tempAttachDir } from './attach-helpers.js';
 describe('captures through an attached client', () => {
   it('switches, presses keys and returns input through the seat; a viewer sees the key output', async () => {
     const tmp = tempAttachDir();
-    let sim: XenSimulator | undefined;
-    const hub = new FakeHub('sim', { onWrite: (bytes) => sim!.receive(bytes) });
-    sim = new XenSimulator(tinyScript(), { clock: systemClock, emit: (b) => hub.emitData(b) });
+    // The watcher's console is the simulator: seat writes reach it, its output is the hub's.
+    const hub = new FakeHub('sim', { onWrite: (bytes) => sim.receive(bytes) });
+    const sim = new XenSimulator(tinyScript(), { clock: systemClock, emit: (b) => hub.emitData(b) });
     const server = await startAttachServer(hub, tmp.dir);
     try {
       const viewer = attachClient({ name: 'sim', mode: 'ro', dir: tmp.dir });
