@@ -13,6 +13,8 @@ export interface FakeHubOptions {
   /** Echo the writer's bytes back as console output, like a shell would. */
   echo?: boolean;
   now?: () => Date;
+  /** Called for every seat write, after it is recorded: the hook a simulated console answers by. */
+  onWrite?: (bytes: Uint8Array, hub: FakeHub) => void;
 }
 
 export class FakeHub implements ConsoleHub {
@@ -84,6 +86,7 @@ export class FakeHub implements ConsoleHub {
         const copy = Uint8Array.from(bytes);
         this.writes.push({ who, bytes: copy });
         if (this.options.echo) this.emitData(copy);
+        this.options.onWrite?.(copy, this);
       },
       dispose: () => {
         given = true;

@@ -1,6 +1,7 @@
 // Attach on real Xen: a minimal watcher (a XenConsole over QEMU's TCP serial, behind the attach
 // server) and two clients at once. The read-write one types at dom0, both see dom0's answer, the
-// read-only one cannot type, and detaching leaves the watcher's line and the viewer running.
+// read-only one cannot type, and detaching leaves the watcher's line and the viewer running; then
+// the built CLI's TUI (`connect --attach`) does the same from a pseudo-terminal.
 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +13,12 @@ import { TcpTransport } from '../../src/transports/tcp.js';
 import { askStatus } from '../../src/watch/attach-client.js';
 import { startAttachServer, type AttachServerHandle } from '../../src/watch/attach-server.js';
 import type { ConsoleHub, HubStatus, WriterSeat } from '../../src/watch/hub.js';
+import { TuiDriver } from '../helpers/tui-driver.js';
 import { attachClient, tempAttachDir } from '../watch/attach-helpers.js';
 import { startXenLab, type XenLab } from './xen-lab.js';
+
+/** dom0 under TCG answers in well under a second when idle, but the machine is shared. */
+const LAB_WAIT = 60_000;
 
 /** The least a watcher does: hold the line, keep output for scrollback, write for one seat holder. */
 class LabHub implements ConsoleHub {
@@ -85,7 +90,7 @@ describe('attach on real Xen', () => {
 
     // The shell computes 42: seeing it proves dom0 ran what the writer typed.
     await writer.transport.write(Buffer.from('echo attach-$((6*7))\r'));
-    for (const c of [writer, viewer]) await c.waitFor(/attach-42\r*\n/);
+    for (const c of [writer, viewer]) await c.waitFor(/attach-42\r*\n/, LAB_WAIT);
     await lab.waitForLog('attach-42');
     await expect(viewer.transport.write(Buffer.from('echo no\r'))).rejects.toThrow(/read-only/);
 
@@ -96,10 +101,30 @@ describe('attach on real Xen', () => {
     const next = attachClient({ name: 'lab', mode: 'rw', dir: tmp.dir, who: 'next' });
     await next.transport.open();
     await next.transport.write(Buffer.from('echo again-$((7*6))\r'));
-    await viewer.waitFor(/again-42\r*\n/);
+    await viewer.waitFor(/again-42\r*\n/, LAB_WAIT);
     expect(next.text()).toContain('attach-42'); // its scrollback holds the first writer's work
     await next.transport.close();
     await viewer.transport.close();
     expect(path.basename(server.sockets.get('lab')!)).toBe('lab.sock');
+  });
+
+  it('runs the usual TUI on the watcher with `connect --attach` (built CLI in a pty)', async () => {
+    const viewer = attachClient({ name: 'lab', mode: 'ro', dir: tmp.dir, scrollback: 0 });
+    await viewer.transport.open();
+    const tui = TuiDriver.spawn(['connect', '--attach', 'lab', '--no-record'], {
+      env: { XDG_RUNTIME_DIR: path.dirname(tmp.dir) },
+    });
+    try {
+      await tui.waitForStatus(/attached to lab read-write/, LAB_WAIT);
+      tui.press('echo tui-$((6*7))\r');
+      await tui.waitForScreen(/^tui-42$/m, LAB_WAIT);
+      await viewer.waitFor(/tui-42\r*\n/, LAB_WAIT);
+      tui.press('\x1dq');
+      expect((await tui.waitForExit(LAB_WAIT)).exitCode).toBe(0);
+    } finally {
+      tui.kill();
+    }
+    expect(console.transport.isOpen).toBe(true);
+    await viewer.transport.close();
   });
 });

@@ -18,7 +18,8 @@ export interface Watching {
   transport: AttachTransport;
   text(): string;
   notices: TransportNotice[];
-  waitFor(pattern: RegExp | string): Promise<void>;
+  /** Resolves once the output matches (default: within 10 s; the lab's emulated host may need more). */
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<void>;
   waitForNotice(pattern: RegExp): Promise<void>;
   /** Notice messages so far, one per line. */
   said(): string;
@@ -50,21 +51,27 @@ export function attachClient(options: AttachTransportOptions): Watching {
         () => `for notice ${pattern}: ${said()}`,
       ),
     text: () => received,
-    waitFor: (pattern) =>
+    waitFor: (pattern, timeoutMs) =>
       waitUntil(
         () => (typeof pattern === 'string' ? received.includes(pattern) : pattern.test(received)),
         waiters,
         () => `waiting for ${String(pattern)} in ${JSON.stringify(received)}`,
+        timeoutMs,
       ),
   };
 }
 
-export function waitUntil(check: () => boolean, waiters: Set<() => void>, what: () => string): Promise<void> {
+export function waitUntil(
+  check: () => boolean,
+  waiters: Set<() => void>,
+  what: () => string,
+  timeoutMs = 10_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       waiters.delete(poll);
       reject(new Error(`timed out ${what()}`));
-    }, 10_000);
+    }, timeoutMs);
     const poll = (): void => {
       if (!check()) return;
       clearTimeout(timer);
