@@ -5,7 +5,13 @@
 export type WatchEvent =
   | { type: 'started'; consoles: number; out: string }
   | { type: 'connected'; console: string; target: string }
-  | { type: 'connect-failed'; console: string; error: string; retryInMs: number }
+  | {
+      type: 'connect-failed';
+      console: string;
+      error: string;
+      /** Null: not retried (a usage error). */
+      retryInMs: number | null;
+    }
   | { type: 'lost'; console: string; reason: string }
   | { type: 'reconnected'; console: string; attempt: number }
   | {

@@ -218,13 +218,15 @@ export class WatchedConsole implements ConsoleHub {
         break;
       } catch (error) {
         if (this.stopping.signal.aborted) return;
-        if (isXenkeysError(error, 'usage')) throw error;
+        // A usage error (a bad address, say) will not mend by waiting: say so once and give up.
+        const retry = !isXenkeysError(error, 'usage');
         this.emit({
           type: 'connect-failed',
           console: this.name,
           error: errorMessage(error),
-          retryInMs: wait,
+          retryInMs: retry ? wait : null,
         });
+        if (!retry) return this.setConnection('closed');
         await delay(this.clock, wait, this.stopping.signal).catch(() => undefined);
         if (this.stopping.signal.aborted) return;
         wait = Math.min(wait * 2, this.settings.reconnect.maxDelayMs);

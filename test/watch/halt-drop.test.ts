@@ -1,11 +1,14 @@
 // A Xen that has halted answers no switch: the incident notes it and no key is pressed again until
 // the host boots. A line that drops is reconnected, the gap marked, and no byte is lost.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
 import { FakeTransport } from '../../src/transports/fake.js';
-import { crlf, settings, simWatch, type SimWatch } from './harness.js';
+import { Watcher } from '../../src/watch/watcher.js';
+import { crlf, Events, settings, simWatch, type SimWatch } from './harness.js';
 import { XEN_PANIC } from './fixtures.js';
 
 let w: SimWatch | null = null;
@@ -64,4 +67,22 @@ it('a dropped line is reopened, the gap marked, and every byte recorded', async 
   const cast = readFileSync(join(dir, raws[0]!.replace(/raw$/, 'cast')), 'utf8');
   expect(cast).toMatch(/gap: connection lost: cable pulled/);
   expect(cast).toMatch(/gap: reconnected/);
+});
+
+it('a console that cannot be reached at the start is retried until it answers', async () => {
+  const fake = new FakeTransport({ description: 'late host' });
+  fake.failOpenWith('connect-failed', 'connection refused');
+  const events = new Events();
+  const out = join(mkdtempSync(join(tmpdir(), 'xenkeys-late-')), 'out');
+  const watcher = new Watcher([{ name: 'late', makeTransport: () => fake }], settings(out), systemClock, {
+    onEvent: events.push,
+  });
+  await watcher.start();
+  const failed = await events.next('connect-failed');
+  expect(failed).toMatchObject({ console: 'late', error: 'connection refused' });
+  expect(failed.retryInMs).toBeGreaterThan(0);
+  await events.next('connect-failed', () => true, events.all.indexOf(failed) + 1);
+  fake.openError = undefined;
+  await events.next('connected');
+  await watcher.stop('done');
 });
