@@ -5,7 +5,6 @@
 //   in it are a replay (`xl dmesg`, `w`);
 // - dom0 kernel lines carry printk times that only grow during a boot: a line no newer than the
 //   newest one seen is old (`dmesg`), one with a syslog leader (`… kernel: [ … ]`) always is;
-// - lines Xen replays from its own ring (`w`) are flagged by the event scanner.
 // What cannot: text dom0 prints with nobody typing (a cron job `cat`ting an old log) looks live, and
 // a real Xen alarm printed during a dom0 command's output is taken for replay (docs/watch.md).
 

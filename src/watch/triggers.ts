@@ -78,9 +78,7 @@ export class TriggerDetector {
       for (const event of this.xen.events.splice(0)) {
         const trigger = xenTrigger(event);
         if (trigger && this.options.builtins.has(trigger)) {
-          const ignored = event.replayed
-            ? "replayed from Xen's console ring ('w')"
-            : this.provenance.xenLine();
+          const ignored = this.provenance.xenLine();
           found.push({ trigger, message: event.message, offset: line.offset, ignored });
         }
       }
