@@ -3,7 +3,7 @@
 
 import { closeSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemClock } from '../../core/clock.js';
 import { XenkeysError } from '../../core/errors.js';
 import { DEFAULT_TIMING } from '../../console/key-runner.js';
@@ -70,29 +70,25 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .option('--shard <i/n>', 'watch only shard I of N of the inventory (a stable hash of each target name)')
     .option('--name <name>', 'folder name for the console given by flags (default: made from its address)')
     .option('-o, --out <dir>', 'folder with one folder per console (made 0700)', 'xenkeys-watch')
-    .option(
-      '--rotate <size>',
-      'start a new recording segment past this size',
-      size('--rotate'),
-      256 * 1024 ** 2,
+    .addOption(
+      new Option('--rotate <size>', 'start a new recording segment past this size')
+        .argParser(size('--rotate'))
+        .default(256 * 1024 ** 2, '256MiB'),
     )
-    .option(
-      '--rotate-age <duration>',
-      'start a new segment once the current one is this old',
-      duration('--rotate-age'),
-      86_400_000,
+    .addOption(
+      new Option('--rotate-age <duration>', 'start a new segment once the current one is this old')
+        .argParser(duration('--rotate-age'))
+        .default(86_400_000, '1d'),
     )
-    .option(
-      '--keep <duration>',
-      'remove segments older than this (0: keep all)',
-      duration('--keep'),
-      14 * 86_400_000,
+    .addOption(
+      new Option('--keep <duration>', 'remove segments older than this (0: keep all)')
+        .argParser(duration('--keep'))
+        .default(14 * 86_400_000, '14d'),
     )
-    .option(
-      '--scrollback <size>',
-      'recent output kept in memory per console (attach, incident context)',
-      size('--scrollback'),
-      128 * 1024,
+    .addOption(
+      new Option('--scrollback <size>', 'recent output kept in memory per console (attach, incident context)')
+        .argParser(size('--scrollback'))
+        .default(128 * 1024, '128KiB'),
     )
     .option('--on <regex>', 'start an incident on a line matching this (repeatable)', collectRegex, [])
     .option(
@@ -102,7 +98,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
     )
     .option(
       '--triggers <list>',
-      `built-in triggers, comma-separated, or none (default: all: ${BUILTIN_TRIGGERS.join(',')})`,
+      `built-in triggers, comma-separated, or all, or none (${BUILTIN_TRIGGERS.join(', ')})`,
       'all',
     )
     .option(
@@ -110,33 +106,35 @@ export function register({ program, exit, reportError }: CommandContext): void {
       'keys an incident presses (after `h`; keys the host lacks are skipped)',
       OSSTEST_KEYS,
     )
-    .option(
-      '--cooldown <duration>',
-      'after an incident, start no other on the same console for this long',
-      duration('--cooldown'),
-      600_000,
+    .addOption(
+      new Option(
+        '--cooldown <duration>',
+        'after an incident, start no other on the same console for this long',
+      )
+        .argParser(duration('--cooldown'))
+        .default(600_000, '10m'),
     )
-    .option(
-      '--settle <duration>',
-      "wait for the trigger's output to be quiet this long before pressing keys",
-      duration('--settle'),
-      2_000,
+    .addOption(
+      new Option(
+        '--settle <duration>',
+        "wait for the trigger's output to be quiet this long before pressing keys",
+      )
+        .argParser(duration('--settle'))
+        .default(2_000, '2s'),
     )
-    .option(
-      '--quiet-gap <duration>',
-      "a key's output is complete after this long without a byte",
-      duration('--quiet-gap'),
-      1_000,
+    .addOption(
+      new Option('--quiet-gap <duration>', "a key's output is complete after this long without a byte")
+        .argParser(duration('--quiet-gap'))
+        .default(1_000, '1s'),
     )
     .option('--conswitch <letter>', "the letter from Xen's conswitch= option (a means Ctrl-A)", 'a')
     .option('--events <file>', 'append events (JSON lines) to this file instead of stdout')
     .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics')
     .option('--webhook <url>', 'POST each incident written as JSON to this URL')
-    .option(
-      '--reconnect-max <duration>',
-      'longest wait between reconnect attempts',
-      duration('--reconnect-max'),
-      30_000,
+    .addOption(
+      new Option('--reconnect-max <duration>', 'longest wait between reconnect attempts')
+        .argParser(duration('--reconnect-max'))
+        .default(30_000, '30s'),
     )
     .action(async (targets: string[], flags: WatchFlags) => {
       try {
