@@ -7,6 +7,7 @@ import { benchFindings } from './findings.mjs';
 import { benchReport } from './report.mjs';
 import { benchReportTargets } from './report-targets.mjs';
 import { benchTuiBurst, benchTuiLatency } from './tui.mjs';
+import { benchWatchFleet } from './watch-fleet.mjs';
 import { table } from './lib.mjs';
 
 const benches = [
@@ -17,6 +18,7 @@ const benches = [
   benchReport,
   benchReportTargets,
   benchFindings,
+  benchWatchFleet,
 ];
 for (const bench of benches) {
   const { title, rows } = await bench();

@@ -15,6 +15,7 @@ import * as ports from './commands/ports.js';
 import * as replay from './commands/replay.js';
 import * as report from './commands/report.js';
 import * as switchInput from './commands/switch.js';
+import * as watch from './commands/watch.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from './version.js';
 
@@ -27,6 +28,7 @@ const COMMANDS: ReadonlyArray<{ register(ctx: CommandContext): void }> = [
   demo,
   switchInput,
   ports,
+  watch,
 ];
 
 export async function main(argv: readonly string[]): Promise<number> {

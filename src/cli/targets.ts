@@ -4,7 +4,13 @@
 
 import { InvalidArgumentError, type Command, type Option } from 'commander';
 import { XenkeysError } from '../core/errors.js';
-import { defaultConfigPath, loadConfig, type ConfigScalar, type TargetConfig } from './config.js';
+import {
+  defaultConfigPath,
+  loadConfig,
+  type ConfigScalar,
+  type TargetConfig,
+  type XenkeysConfig,
+} from './config.js';
 
 /** Connection flags stored for a name, keyed by commander's attribute names (camelCase). */
 export type TargetFlags = Record<string, unknown>;
@@ -25,10 +31,16 @@ export function addTargetFlags(command: Command): Command {
  */
 export function resolveTarget(
   name: string,
-  context: { configPath?: string; allowed: readonly Option[]; options: readonly Option[] },
+  context: {
+    configPath?: string;
+    /** An already parsed file (an inventory of many targets), instead of reading configPath. */
+    config?: XenkeysConfig;
+    allowed: readonly Option[];
+    options: readonly Option[];
+  },
 ): TargetFlags {
-  const file = context.configPath ?? defaultConfigPath();
-  const config = loadConfig(file);
+  const file = context.config?.file ?? context.configPath ?? defaultConfigPath();
+  const config = context.config ?? loadConfig(file);
   const target = config?.targets.get(name);
   if (!config || !target) {
     const known = config ? [...config.targets.keys()] : [];

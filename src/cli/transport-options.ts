@@ -9,6 +9,7 @@ import type { LineSettings } from '../transports/rfc2217.js';
 import type { Transport } from '../transports/transport.js';
 import { addIpmiFlags, createIpmiTransport, type IpmiFlags } from './ipmi-flags.js';
 import { addSshFlags, createSshTransport, type SshFlags } from './ssh-flags.js';
+import type { XenkeysConfig } from './config.js';
 import { addTargetFlags, mergeTarget, resolveTarget } from './targets.js';
 
 export interface TransportFlags extends IpmiFlags, SshFlags {
@@ -103,6 +104,8 @@ export function withTarget<F extends TransportFlags>(
   flags: F,
   target: string | undefined,
   command: Command,
+  /** An already parsed file (an inventory), instead of reading --config. */
+  config?: XenkeysConfig,
 ): F {
   if (target === undefined) return flags;
   const allowed = [
@@ -111,6 +114,7 @@ export function withTarget<F extends TransportFlags>(
   ];
   const fromConfig = resolveTarget(target, {
     ...(flags.config !== undefined ? { configPath: flags.config } : {}),
+    ...(config ? { config } : {}),
     allowed,
     options: command.options,
   });

@@ -163,3 +163,38 @@ function isLink(file: string): boolean {
     return false;
   }
 }
+
+/**
+ * Opens `file` to append (an event log kept across restarts): made 0600 if missing, never through a
+ * link, and only if it is a plain file.
+ */
+export function openForAppend(file: string): number {
+  try {
+    return openSync(
+      file,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+      FILE_MODE,
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP' && isLink(file))
+      throw new XenkeysError('write-failed', `${file} is a symbolic link: xenkeys never writes through one`, {
+        hint: 'Someone may have planted it there; remove it, or write somewhere else.',
+        cause: error,
+      });
+    throw error;
+  }
+}
+
+/** Makes `dir` 0700, or accepts an existing folder; refuses a link or a file in its place. */
+export function ensurePrivateDir(dir: string): void {
+  if (makePrivateDir(dir) !== null) return;
+  const st = lstatSync(dir);
+  if (st.isSymbolicLink() || !st.isDirectory())
+    throw new XenkeysError(
+      'write-failed',
+      `${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}`,
+      {
+        hint: 'xenkeys never writes through a link: remove it, or choose another --out.',
+      },
+    );
+}

@@ -7,7 +7,7 @@ import type { Emitter } from '../core/emitter.js';
 import type { ErrorCode } from '../core/errors.js';
 
 export type TransportKind =
-  'serial' | 'tcp' | 'telnet' | 'conserver' | 'spawn' | 'ipmi' | 'ssh' | 'fake' | 'simulated';
+  'serial' | 'tcp' | 'telnet' | 'conserver' | 'spawn' | 'ipmi' | 'ssh' | 'fake' | 'simulated' | 'attach';
 
 /** Why a connection ended. `local` means we asked for it; anything else is a loss. */
 export type CloseReason =

@@ -7,6 +7,7 @@ import { systemClock } from '../../core/clock.js';
 import { XenkeysError } from '../../core/errors.js';
 import { DEFAULT_CAPTURE } from './capture.js';
 import type { CommandContext } from '../command-context.js';
+import type { Transport } from '../../transports/transport.js';
 import { onTerminal } from '../terminal.js';
 import {
   addTransportFlags,
@@ -28,6 +29,9 @@ interface ConnectFlags extends TransportFlags {
   quietGap: number;
   maxKeyTime: number;
   probe?: boolean;
+  attach?: string;
+  readOnly?: boolean;
+  readOnlyIfBusy?: boolean;
 }
 
 export function register({ program, exit, reportError }: CommandContext): void {
@@ -41,6 +45,12 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .option('--prefix <key>', 'local command prefix: ^], ^T, ^\\ … (pressed twice sends itself)', '^]')
     .option('--conswitch <letter>', "Xen's conswitch= letter: the switch is Ctrl-<letter> three times", 'a')
     .option('--probe', 'learn where input goes at connect: one switch to hear Xen, then straight back')
+    .option('--attach <name>', 'attach to a console a running `xenkeys watch` holds (docs/attach.md)')
+    .option('--read-only', 'with --attach: watch only, never type (any number may)')
+    .option(
+      '--read-only-if-busy',
+      'with --attach: watch read-only when someone else holds the read-write seat',
+    )
     .option(
       '-o, --out <dir>',
       'folder for session.cast and session.raw (made 0700; default: a new ./xenkeys-DATE-TIME-XXXXXX)',
@@ -83,11 +93,13 @@ export function register({ program, exit, reportError }: CommandContext): void {
             hint: 'For scripts and pipes use `xenkeys capture` (same connection flags).',
           });
         }
-        const all = withTarget(flags, target, command);
+        // A target names a medium, which --attach refuses (attachOrMedium says so).
+        const all = flags.attach === undefined ? withTarget(flags, target, command) : flags;
+        const makeTransport = attachOrMedium(all, target);
         // The UI libraries (blessed, xterm) load only now that a UI is wanted.
         const { runLiveTui } = await import('../live-tui.js');
         exit(
-          await runLiveTui(() => createTransport(all, systemClock), {
+          await runLiveTui(makeTransport, {
             prefix: all.prefix,
             conswitch: all.conswitch,
             ...(all.out !== undefined ? { out: all.out } : {}),
@@ -104,4 +116,33 @@ export function register({ program, exit, reportError }: CommandContext): void {
         exit(reportError(error));
       }
     });
+}
+
+const MEDIA = ['serial', 'tcp', 'telnet', 'conserver', 'spawn', 'ipmi', 'ssh'] as const;
+
+/** `--attach NAME` reaches the console through its watcher; otherwise the flags name the medium. */
+function attachOrMedium(flags: ConnectFlags, target: string | undefined): () => Promise<Transport> {
+  if (flags.attach === undefined) {
+    if (flags.readOnly || flags.readOnlyIfBusy) {
+      throw new XenkeysError('usage', '--read-only and --read-only-if-busy go with --attach', {
+        hint: 'A console you connect to directly is yours alone; attach through `xenkeys watch` to share it.',
+      });
+    }
+    return () => createTransport(flags, systemClock);
+  }
+  const medium = MEDIA.find((m) => flags[m] !== undefined);
+  if (target !== undefined || medium) {
+    throw new XenkeysError(
+      'usage',
+      `--attach ${flags.attach} reaches the console through its watcher: drop ${target ?? `--${medium}`}`,
+      { hint: 'The watcher already holds the connection; `xenkeys watch --status` lists what it watches.' },
+    );
+  }
+  const name = flags.attach;
+  const mode = flags.readOnly ? 'ro' : 'rw';
+  const fallback = Boolean(flags.readOnlyIfBusy);
+  return async () => {
+    const { AttachTransport } = await import('../../transports/attach.js');
+    return new AttachTransport({ name, mode, fallback });
+  };
 }
