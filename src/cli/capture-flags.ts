@@ -2,8 +2,8 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { PRESETS } from '../console/presets.js';
-import { DEFAULT_CAPTURE, type CaptureOptions } from './capture-options.js';
-import type { ProgressMode } from './progress.js';
+import { DEFAULT_CAPTURE, type CaptureOptions } from '../capture/capture-options.js';
+import type { ProgressMode } from '../capture/progress.js';
 import { intOption } from './transport-options.js';
 
 export interface CaptureFlags {

@@ -2,7 +2,7 @@
 // the captured text, which stays in the files) and the absolute paths of what was written.
 
 import path from 'node:path';
-import type { CapturesDocument } from './captures-file.js';
+import type { CapturesDocument } from '../capture/captures-file.js';
 
 export interface CaptureJson {
   schema: 'xenkeys.capture-result/1';

@@ -5,14 +5,14 @@ import path from 'node:path';
 import { isXenkeysError } from '../core/errors.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import { captureJson } from './capture-json.js';
-import { writeCaptureReport, type CaptureReport } from './capture-report.js';
-import type { CapturesDocument } from './captures-file.js';
+import { writeCaptureReport, type CaptureReport } from '../capture/capture-report.js';
+import type { CapturesDocument } from '../capture/captures-file.js';
 import { numbered, type OutDir } from './out-dir.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../capture/progress.js';
 import { describeWriteError, type SessionFiles } from './session-files.js';
 import { printCaptureSummary } from './summary.js';
 import { discardUnusedSession } from './unused-session.js';
-import { writeJson } from './write-json.js';
+import { writeJson } from '../capture/write-json.js';
 
 export interface CaptureResultsInput {
   document: CapturesDocument;

@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { terminalText } from '../core/text-controls.js';
 import { isXenkeysError } from '../core/errors.js';
-import { tolerateClosedPipes } from './closed-pipe.js';
+import { tolerateClosedPipes } from '../capture/closed-pipe.js';
 import type { CommandContext } from './command-context.js';
 import * as capture from './commands/capture.js';
 import * as connect from './commands/connect.js';

@@ -12,7 +12,7 @@ import {
 } from '../report/finisher.js';
 import type { Report, ReportSource } from '../report/model.js';
 import { getRenderer, type ReportStreamRenderer } from '../report/renderers.js';
-import { fileOutput } from './report-output.js';
+import { fileOutput } from '../capture/report-output.js';
 import { streamOf } from './report-stream.js';
 
 export interface WorkerInit {

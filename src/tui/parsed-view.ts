@@ -18,7 +18,7 @@ export function parsedCaptureView(capture: KeyCapture): ReportView {
 
 /**
  * The same, given the capture's structure when the caller has it already (a live report parses each
- * key as it ends: cli/capture-report.ts's onParsed); null: parse it here.
+ * key as it ends: capture/capture-report.ts's onParsed); null: parse it here.
  */
 export function parsedCaptureViewOf(
   capture: KeyCapture,

@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { XenConsole } from '../console/xen-console.js';
 import { runIncident, type IncidentPlan } from './incident.js';
+import type { SessionEvent } from '../core/session-event.js';
 import { IncidentFolder } from './incident-files.js';
 import { countFindings } from './report-findings.js';
 import type { ByteRing } from './ring.js';
@@ -49,9 +50,9 @@ export class IncidentDesk {
 
   constructor(private readonly ctx: DeskContext) {}
 
-  /** Output while an incident runs goes to its slice.raw too. */
-  output(bytes: Uint8Array): void {
-    this.slice?.write(bytes);
+  /** Output and markers while an incident runs go to its slice.raw and its report too. */
+  event(event: SessionEvent): void {
+    this.slice?.event(event);
   }
 
   /** Resolves once no incident is running (the watcher waits for this before closing the line). */

@@ -1,11 +1,13 @@
 // An incident's folder, `<console>/incidents/<UTC time>-<trigger>/`: slice.raw (the raw log from the
 // context before the trigger to the end of the last key), captures.json (byte ranges into slice.raw),
-// report.json / report.md with their findings, and incident.json (what fired, what happened).
+// report.json / report.md with their findings, and incident.json (what fired, what happened). The
+// report is folded from the slice's own events as they come, like a capture's (capture/capture-report.ts).
 
 import path from 'node:path';
-import { capturesDocument } from '../cli/captures-file.js';
-import { writeCaptureReport } from '../cli/capture-report.js';
-import { writeJson } from '../cli/write-json.js';
+import { capturesDocument } from '../capture/captures-file.js';
+import { startEventReport, writeCaptureReport } from '../capture/capture-report.js';
+import type { SessionEvent } from '../core/session-event.js';
+import { writeJson } from '../capture/write-json.js';
 import { isoWithZone } from '../core/iso-time.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import type { InputState } from '../console/input-target.js';
@@ -23,6 +25,9 @@ export interface IncidentMeta {
 
 export class IncidentFolder {
   private readonly raw: RawLogWriter;
+  private readonly report = startEventReport();
+  private lastT = 0;
+  private sliceBytes = 0;
 
   private constructor(
     readonly dir: string,
@@ -55,14 +60,23 @@ export class IncidentFolder {
     }
   }
 
+  /** Bytes from before the incident (the trigger's context): raw log and report, no markers. */
   write(bytes: Uint8Array): void {
     this.raw.writeBytes(bytes);
+    this.report.push({ type: 'output', t: this.lastT, bytes, offset: this.sliceBytes });
+    this.sliceBytes += bytes.length;
+  }
+
+  /** The console's events while the incident runs: output to slice.raw, keys' markers to the report. */
+  event(event: SessionEvent): void {
+    this.lastT = event.t;
+    if (event.type === 'output') this.write(event.bytes);
+    else if (event.type === 'marker') this.report.push(event);
   }
 
   /** Closes slice.raw and writes the documents; resolves with the file names written. */
   async finish(meta: IncidentMeta, run: IncidentRun, input: InputState, endedAt: number): Promise<string[]> {
     this.raw.close();
-    const rawPath = path.join(this.dir, 'slice.raw');
     const captures: KeyCapture[] = run.captures.map((c) => ({
       ...c,
       rawStart: c.rawStart - this.base,
@@ -101,8 +115,7 @@ export class IncidentFolder {
     written.push('captures.json');
     const problem = await writeCaptureReport(
       path.join(this.dir, 'report'),
-      rawPath,
-      captures,
+      this.report,
       meta.console,
       startedAt,
     );

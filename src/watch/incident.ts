@@ -1,5 +1,5 @@
 // One incident on one console: let the trouble finish printing, move input to Xen (verified), press
-// the key plan through the capture machinery (cli/capture-keys.ts: the host's `h` first, keys it
+// the key plan through the capture machinery (capture/capture-keys.ts: the host's `h` first, keys it
 // lacks skipped, dangerous ones refused), and return input verified. A Xen that answers neither the
 // switch nor `h` has halted (a panic with `noreboot`): nothing more is pressed.
 
@@ -8,9 +8,9 @@ import type { KeyCapture, KeyTiming } from '../console/key-runner.js';
 import { waitForQuiet } from '../console/quiet.js';
 import { inputAsFound, restoreInput } from '../console/switcher.js';
 import type { XenConsole } from '../console/xen-console.js';
-import { pressKeys } from '../cli/capture-keys.js';
-import type { CaptureOptions } from '../cli/commands/capture.js';
-import type { Progress } from '../cli/progress.js';
+import { pressKeys } from '../capture/capture-keys.js';
+import type { CaptureOptions } from '../capture/capture-options.js';
+import type { Progress } from '../capture/progress.js';
 import { DEFAULT_RECONNECT } from '../transports/reconnecting.js';
 
 /**

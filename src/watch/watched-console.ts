@@ -129,6 +129,7 @@ export class WatchedConsole implements ConsoleHub {
     this.console = console;
     console.onEvent((event) => {
       if (event.type === 'output') this.received(event.bytes);
+      this.desk.event(event);
       this.recorder.write(event);
     });
     console.onLine((line) => {
@@ -243,7 +244,6 @@ export class WatchedConsole implements ConsoleHub {
     this.silenceFired = false;
     this.detector.output(this.clock.now());
     this.ring.push(bytes);
-    this.desk.output(bytes);
     this.dataEmitter.fire(bytes);
   }
 

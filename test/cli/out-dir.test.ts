@@ -19,7 +19,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { DEFAULT_CAPTURE, runCapture } from '../../src/cli/commands/capture.js';
 import { prepareOutDir } from '../../src/cli/out-dir.js';
-import type { Progress } from '../../src/cli/progress.js';
+import type { Progress } from '../../src/capture/progress.js';
 import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tinyScript } from '../helpers/sim-console.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CapturesDocument } from '../../src/cli/captures-file.js';
+import type { CapturesDocument } from '../../src/capture/captures-file.js';
 import { startCli } from '../helpers/run-cli.js';
 
 describe.each([

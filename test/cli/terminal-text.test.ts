@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { KeyCapture } from '../../src/console/key-runner.js';
 import { terminalText } from '../../src/core/text-controls.js';
-import { createProgress } from '../../src/cli/progress.js';
+import { createProgress } from '../../src/capture/progress.js';
 import { printCaptureSummary } from '../../src/cli/summary.js';
 
 // eslint-disable-next-line no-control-regex

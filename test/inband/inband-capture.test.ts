@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { DEFAULT_CAPTURE, type CaptureOptions } from '../../src/cli/commands/capture.js';
 import { runInbandCapture } from '../../src/cli/inband-capture.js';
-import type { Progress } from '../../src/cli/progress.js';
+import type { Progress } from '../../src/capture/progress.js';
 import { parseCast } from '../../src/record/asciicast.js';
 import { readRecording } from '../../src/record/session-reader.js';
 import { reportFromRecording } from '../../src/report/from-recording.js';

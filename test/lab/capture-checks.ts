@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { XenLab } from './xen-lab.js';
 import { parseCast } from '../../src/record/asciicast.js';
-import type { CapturesDocument } from '../../src/cli/captures-file.js';
+import type { CapturesDocument } from '../../src/capture/captures-file.js';
 
 export function readOut(dir: string) {
   const captures = JSON.parse(readFileSync(path.join(dir, 'captures.json'), 'utf8')) as CapturesDocument;

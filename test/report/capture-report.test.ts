@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CAPTURE, runCapture } from '../../src/cli/commands/capture.js';
-import type { Progress } from '../../src/cli/progress.js';
+import type { Progress } from '../../src/capture/progress.js';
 import { systemClock } from '../../src/core/clock.js';
 import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import { tinyScript } from '../helpers/sim-console.js';

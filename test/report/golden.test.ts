@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startCaptureReport } from '../../src/cli/capture-report.js';
+import { startCaptureReport } from '../../src/capture/capture-report.js';
 import type { KeyCapture } from '../../src/console/key-runner.js';
 import { XenConsole } from '../../src/console/xen-console.js';
 import type { Clock } from '../../src/core/clock.js';

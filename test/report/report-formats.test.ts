@@ -11,7 +11,7 @@ import { DEFAULT_CAPTURE, runCapture } from '../../src/cli/commands/capture.js';
 import { runDiff } from '../../src/cli/commands/diff.js';
 import { runReport } from '../../src/cli/commands/report.js';
 import { main } from '../../src/cli/main.js';
-import type { Progress } from '../../src/cli/progress.js';
+import type { Progress } from '../../src/capture/progress.js';
 import { systemClock } from '../../src/core/clock.js';
 import { isXenkeysError } from '../../src/core/errors.js';
 import { rendererNames } from '../../src/report/renderers.js';

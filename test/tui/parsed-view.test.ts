@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CapturesDocument } from '../../src/cli/captures-file.js';
+import type { CapturesDocument } from '../../src/capture/captures-file.js';
 import { parsedCaptureView } from '../../src/tui/parsed-view.js';
 import { formatView } from '../../src/tui/report-view.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
-import { AttachTransport, type AttachTransportOptions } from '../../src/transports/attach.js';
+import { AttachTransport, type AttachTransportOptions } from '../../src/watch/attach-transport.js';
 import type { TransportNotice } from '../../src/transports/transport.js';
 import { FrameReader, type Frame } from '../../src/watch/attach-protocol.js';
 

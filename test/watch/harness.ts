@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../../src/core/clock.js';
 import type { SimScript } from '../../src/sim/xen-sim.js';
-import { SimulatedXenTransport } from '../../src/transports/simulated.js';
+import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import type { Transport } from '../../src/transports/transport.js';
 import { OSSTEST_KEYS } from '../../src/watch/incident.js';
 import { BUILTIN_TRIGGERS } from '../../src/watch/triggers.js';

@@ -3,7 +3,7 @@
 // Reads top to bottom as the session's life.
 
 import path from 'node:path';
-import { systemClock, type Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { errorMessage, isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { LOSS_CODES } from '../../console/lost.js';
 import { isoWithZone } from '../../core/iso-time.js';
@@ -13,14 +13,14 @@ import { XenConsole } from '../../console/xen-console.js';
 import { waitForQuiet } from '../../console/quiet.js';
 import { ReconnectingTransport } from '../../transports/reconnecting.js';
 import type { Transport } from '../../transports/transport.js';
-import type { CaptureOptions } from '../capture-options.js';
-import { capturesDocument } from '../captures-file.js';
+import type { CaptureOptions } from '../../capture/capture-options.js';
+import { capturesDocument } from '../../capture/captures-file.js';
 import { captureExitCode, EXIT } from '../exit-codes.js';
-import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../capture-keys.js';
-import { createProgress, type Progress } from '../progress.js';
+import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../../capture/capture-keys.js';
+import { createProgress } from '../../capture/progress.js';
 import { describeWriteError, openOutput, openSessionOutput } from '../session-files.js';
 import { writeCaptureResults } from '../capture-results.js';
-import { startCaptureReport } from '../capture-report.js';
+import { startCaptureReport } from '../../capture/capture-report.js';
 import { isAbort, trapSignals } from '../signals.js';
 import { VERSION } from '../version.js';
 import {
@@ -61,8 +61,8 @@ export {
   type CaptureDeps,
   type CaptureOptions,
   type CaptureResult,
-} from '../capture-options.js';
-import type { CaptureDeps, CaptureResult } from '../capture-options.js';
+} from '../../capture/capture-options.js';
+import type { CaptureDeps, CaptureResult } from '../../capture/capture-options.js';
 
 export async function runCapture(
   makeTransport: () => Transport | Promise<Transport>,

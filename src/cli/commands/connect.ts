@@ -142,7 +142,7 @@ function attachOrMedium(flags: ConnectFlags, target: string | undefined): () => 
   const mode = flags.readOnly ? 'ro' : 'rw';
   const fallback = Boolean(flags.readOnlyIfBusy);
   return async () => {
-    const { AttachTransport } = await import('../../transports/attach.js');
+    const { AttachTransport } = await import('../../watch/attach-transport.js');
     return new AttachTransport({ name, mode, fallback });
   };
 }

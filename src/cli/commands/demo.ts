@@ -20,7 +20,7 @@ import {
   progressModeFrom,
   type CaptureFlags,
 } from '../capture-flags.js';
-import { createProgress, type Progress } from '../progress.js';
+import { createProgress, type Progress } from '../../capture/progress.js';
 import type { CommandContext } from '../command-context.js';
 import { onTerminal } from '../terminal.js';
 

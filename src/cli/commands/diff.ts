@@ -9,7 +9,7 @@ import { renderDiffMarkdown, renderDiffText } from '../../report/diff-render.js'
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { loadReport } from '../report-load.js';
-import { writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
+import { writeChunksAtomically, writeChunksToStdout } from '../../capture/report-output.js';
 
 const FORMATS = ['text', 'md', 'json'] as const;
 type DiffFormat = (typeof FORMATS)[number];

@@ -13,7 +13,7 @@ import { SafeTerminalBytes } from '../../record/safe-terminal.js';
 import { readRecording, type Recording } from '../../record/session-reader.js';
 import { parsePrefix } from '../../tui/keymap.js';
 import { ReplayPlayer } from '../../tui/replay-player.js';
-import { writeOrStop } from '../closed-pipe.js';
+import { writeOrStop } from '../../capture/closed-pipe.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { onTerminal } from '../terminal.js';

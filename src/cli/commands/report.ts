@@ -16,7 +16,12 @@ import { canUseWorker, startReportPipe } from '../report-pipe.js';
 import { writeBundle } from '../bundle.js';
 import { loadDom0Map, nameDom0Frames } from '../dom0-map.js';
 import { SYMS_DIRS, symbolise } from '../xen-syms.js';
-import { fileOutput, streamOutput, writeChunksAtomically, writeChunksToStdout } from '../report-output.js';
+import {
+  fileOutput,
+  streamOutput,
+  writeChunksAtomically,
+  writeChunksToStdout,
+} from '../../capture/report-output.js';
 
 interface ReportFlags {
   format: string;

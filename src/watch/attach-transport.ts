@@ -6,8 +6,8 @@
 import { hostname, userInfo } from 'node:os';
 import type { Socket } from 'node:net';
 import { XenkeysError } from '../core/errors.js';
-import { defaultAttachDir } from '../watch/attach-dir.js';
-import { connectAttach, noSuchConsole } from '../watch/attach-client.js';
+import { defaultAttachDir } from './attach-dir.js';
+import { connectAttach, noSuchConsole } from './attach-client.js';
 import {
   FRAME,
   FrameReader,
@@ -20,8 +20,8 @@ import {
   type Hello,
   type Refused,
   type Welcome,
-} from '../watch/attach-protocol.js';
-import { TransportBase } from './base.js';
+} from './attach-protocol.js';
+import { TransportBase } from '../transports/base.js';
 
 export interface AttachTransportOptions {
   name: string;
