@@ -1,6 +1,6 @@
 // Notable hypervisor events anywhere in the input: panics (the `****` box, drivers/char/console.c panic),
 // fatal traps (arch/x86/traps.c: every version's `FATAL TRAP` form, PF/GP/DF/CP), assertions (`Assertion
-// '%s' failed at`, 4.4's `failed, line %d, file %s`), watchdogs (arch/x86/nmi.c, common/sched/core.c),
+// '%s' failed at`, 4.4's `failed, line %d, file %s`, and `Xen BUG at`), watchdogs (arch/x86/nmi.c, common/sched/core.c),
 // dom0 crashes (common/shutdown.c), `printk: N messages suppressed` and input switches (console.c).
 
 import { type CallTraceEntry, isCallTraceHeader, isFaultOnAccess, parseCallTraceLine } from './call-trace.js';
@@ -54,6 +54,10 @@ const RULES = new FirstCharRules<OnEvent>([
     /^Assertion '.*' failed(?: at\b|, line )|^Assertion '[^']*$/,
     (s, _m, at) => s.await(s.event(at, 'assertion'), at.index),
   ],
+  // `Xen BUG at` is BUG_ON, the always-on assertion: Xen prints it, the execution state, then panics with
+  // the same text (common/bug.c, x86 traps.c before 4.18). Its own line is the event, so a BUG whose
+  // panic box was cut off (a quote, a log that ends, a frozen host) still says Xen died.
+  [/^Xen BUG at \S/, (s, _m, at) => s.await(s.event(at, 'assertion'), at.index)],
   [
     /^Watchdog timer detects that CPU(\d+) is stuck/,
     (s, m, at) => s.await(s.event(at, 'watchdog', { cpu: Number(m[1]) }), at.index),
@@ -101,8 +105,10 @@ export class EventScanner {
     null;
   private pending: Pending[] = [];
   private readonly seen = new Set<string>();
+  private lastIndex = 0;
 
   push(n: NormLine, index: number, replay = false): void {
+    this.lastIndex = index;
     if (n.kind !== 'xen') return;
     const t0 = n.text;
     // A line no rule could match, outside a trace or panic, costs one lookup.
@@ -160,7 +166,8 @@ export class EventScanner {
 
   finish(): XenEvent[] {
     if (this.panic) this.endPanic();
-    if (this.trace) this.endTrace(Number.MAX_SAFE_INTEGER);
+    // A trace the input ends in (a quote cut after it) still belongs to the BUG or assertion above it.
+    if (this.trace) this.endTrace(this.lastIndex + 1);
     return this.events;
   }
 

@@ -114,7 +114,8 @@ function xenTrigger(e: XenEvent): BuiltinTrigger | null {
     case 'fatal-trap':
       return 'fatal-trap';
     case 'assertion':
-      return 'assertion';
+      // `Xen BUG at` is an assertion event of its own line too (BUG_ON).
+      return /^Xen BUG at /.test(e.message) ? 'xen-bug' : 'assertion';
     case 'watchdog':
       return 'watchdog';
     case 'dom0-crash':

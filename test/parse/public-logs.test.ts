@@ -186,11 +186,18 @@ describe('public logs: more crashes, from issues and mails', () => {
     ]);
   });
 
-  it('4.18 arm64 WARN then BUG, double-spaced: one panic on CPU 0 with the 7 frames of the BUG, not of the WARN', () => {
+  it('4.18 arm64 WARN then BUG, double-spaced: the BUG and its panic on CPU 0 with the 7 frames of the BUG, not of the WARN', () => {
     const r = publicLog('xen-4.18-arm64-warn-then-bug-double-spaced.log');
     expect(r.platform.xenVersion).toBe('4.18-unstable');
+    // The WARN is no event; the BUG line is (BUG_ON: an assertion), then its panic box.
     expect(r.events).toEqual([
+      expect.objectContaining({ type: 'assertion', cpu: 0, message: 'Xen BUG at arch/arm/arm64/mm.c:120' }),
       expect.objectContaining({ type: 'panic', cpu: 0, message: 'Xen BUG at arch/arm/arm64/mm.c:120' }),
+    ]);
+    expect(r.events[1]?.callTrace).toEqual(r.events[0]?.callTrace);
+    // One crash, one finding.
+    expect(r.findings.filter((f) => f.severity === 'critical').map((f) => f.headline)).toEqual([
+      'Xen BUG on CPU 0: Xen BUG at arch/arm/arm64/mm.c:120 at update_identity_mapping+0x90/0x94',
     ]);
     expect(r.events[0]?.callTrace?.map((f) => f.symbol)).toEqual([
       'update_identity_mapping+0x90/0x94',
@@ -207,8 +214,23 @@ describe('public logs: more crashes, from issues and mails', () => {
     const r = publicLog('xen-4.19-checklock-bug-indented-elided.log');
     expect(r.platform.xenVersion).toBe('4.19-unstable');
     expect(r.stats.xenLines).toBe(10);
-    // The quote stops before the panic box: no panic was printed here, and none is made up.
-    expect(types(r)).toEqual([]);
+    // The quote stops before the panic box, but the BUG line says Xen died: an assertion event (BUG_ON),
+    // its trace from the quoted call trace; its CPU line fell in the "...", so no CPU is made up.
+    expect(r.events).toEqual([
+      expect.objectContaining({ type: 'assertion', cpu: null, message: 'Xen BUG at common/spinlock.c:132' }),
+    ]);
+    expect(r.events[0]?.callTrace?.map((f) => f.symbol)).toEqual([
+      'check_lock+0xcd/0xe1',
+      '_spin_lock+0x1b/0x60',
+      'pt_update_irq+0x32/0x3bb',
+      'vmx_intr_assist+0x3b/0x51d',
+      'vmx_asm_vmexit_handler+0xf7/0x210',
+    ]);
+    // Not healthy: the first finding is the BUG, at check_lock.
+    expect(r.findings[0]).toMatchObject({
+      severity: 'critical',
+      headline: 'Xen BUG: Xen BUG at common/spinlock.c:132 at check_lock+0xcd/0xe1',
+    });
   });
 
   it("4.15 XTF: a nested Xen's lines behind `(d6)` are guest 6's, not this host's (no host version, no event)", () => {
@@ -219,11 +241,25 @@ describe('public logs: more crashes, from issues and mails', () => {
     expect(r.events).toEqual([]);
   });
 
-  it('arm64 static-memory BUG quoted with "[snip]": the command line; no panic box, so no event made up', () => {
+  it('arm64 static-memory BUG quoted with "[snip]": the command line; the BUG line is the crash, with no CPU or trace', () => {
     const r = publicLog('xen-arm64-static-mem-bug-quoted-snip.log');
     expect(r.platform.commandLine).toBe('console=dtuart conswitch=ax');
     expect(r.stats.xenLines).toBe(15);
-    expect(r.events).toEqual([]);
+    // "[snip]" right after the BUG line: no panic box, CPU or trace, but Xen died there.
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'assertion',
+        cpu: null,
+        message: 'Xen BUG at common/page_alloc.c:1474',
+        callTrace: null,
+        line: 14,
+      }),
+    ]);
+    expect(r.findings[0]).toMatchObject({
+      severity: 'critical',
+      headline: 'Xen BUG: Xen BUG at common/page_alloc.c:1474',
+    });
+    expect(r.findings.map((f) => f.id)).not.toContain('healthy');
   });
 
   it('arm64 dom0less, indented: five DOM1 (vpl011) guest lines and an `r` cut after NOW=', () => {

@@ -72,9 +72,9 @@ function xenCrash(e: XenEvent): Finding {
     const stuck = e.cpu ?? /CPU(\d+)/.exec(e.message)?.[1] ?? '?';
     f.headline = `Xen's NMI watchdog: CPU ${stuck} is stuck (no timer interrupt for seconds)${at}`;
     f.next = null;
-  } else if (e.type === 'assertion' || /^Assertion '/.test(e.message))
+  } else if (/^Xen BUG at /.test(e.message)) f.headline = `Xen BUG${cpu}: ${e.message}${at}`;
+  else if (e.type === 'assertion' || /^Assertion '/.test(e.message))
     f.headline = `Xen assertion failed${cpu}: ${e.message}${at}`;
-  else if (/^Xen BUG at /.test(e.message)) f.headline = `Xen BUG${cpu}: ${e.message}${at}`;
   else if (e.type === 'fatal-trap') f.headline = `Xen crashed${cpu}: ${e.message}${at}`;
   else if (e.type === 'dom0-crash') {
     f.headline = `dom0 crashed: ${e.message}`;
