@@ -5,7 +5,7 @@
 
 import { type CallTraceEntry, isCallTraceHeader, isFaultOnAccess, parseCallTraceLine } from './call-trace.js';
 import { FirstCharRules } from './first-char.js';
-import { detach, type NormLine } from './prefix.js';
+import { detach, type NormLine, normaliseLine } from './prefix.js';
 
 export type EventType =
   'panic' | 'fatal-trap' | 'assertion' | 'dom0-crash' | 'watchdog' | 'messages-suppressed' | 'input-switch';
@@ -130,7 +130,13 @@ export class EventScanner {
     // `(XEN) Fre(XEN) Watchdog timer detects that CPU2 is stuck!`. Its own text is read too.
     else {
       const inner = embeddedMessage(t);
-      if (inner !== null) this.line(inner, n, index, replay);
+      if (inner !== null)
+        this.line(
+          inner.text.trimEnd(),
+          { ...inner, timestamp: inner.timestamp ?? n.timestamp },
+          index,
+          replay,
+        );
     }
   }
 
@@ -234,12 +240,19 @@ export class EventScanner {
 
 const EMBEDDED = /\((?:XEN)\) ?(?=\S)/g;
 
-/** The text after a `(XEN)` prefix inside a line's message, or null (the last one wins). */
-function embeddedMessage(t: string): string | null {
+/**
+ * The message after a `(XEN)` prefix inside a line's message, with its own console stamp when it has
+ * one (`…****(XEN) [   24.247302] Watchdog timer detects…`), or null (the last prefix wins).
+ */
+function embeddedMessage(t: string): NormLine | null {
   if (!t.includes('(XEN)')) return null;
-  let last = -1;
-  for (const m of t.matchAll(EMBEDDED)) last = m.index + m[0].length;
-  return last > 0 && last < t.length ? t.slice(last) : null;
+  let last: RegExpExecArray | null = null;
+  for (const m of t.matchAll(EMBEDDED)) last = m;
+  if (last === null) return null;
+  const n = normaliseLine(t.slice(last.index));
+  if (n.kind === 'xen' && n.text.trim() !== '') return n;
+  const text = t.slice(last.index + last[0].length);
+  return text === '' ? null : { ...n, kind: 'xen', timestamp: null, text };
 }
 
 function brief(entries: CallTraceEntry[]): { address: string; symbol: string | null }[] {
