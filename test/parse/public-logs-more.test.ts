@@ -3,7 +3,7 @@
 // crash that is not dom0's. Every expectation was read off the log by a person.
 
 import { describe, expect, it } from 'vitest';
-import { publicLog } from './public-logs.test.js';
+import { capture, publicLog } from './public-logs.test.js';
 
 describe('public logs: watchdogs', () => {
   it('4.17 watchdog starting mid-line after a row of stars, both stamped: CPU 0 at 24.247302 s', () => {
@@ -56,5 +56,62 @@ describe('public logs: trouble that is not a Xen crash', () => {
     expect(r.stats.timestampForms).toEqual(['boot']);
     expect(r.stats.xenLines).toBe(12);
     expect(r.events.filter((e) => e.type === 'dom0-crash')).toEqual([]);
+  });
+});
+
+describe('public logs: keys without their header', () => {
+  it('arm64 null scheduler `r` from its `Online Cpus:` line, then an assertion: d1v0 and d2v0 both on pCPU 2', () => {
+    const r = publicLog('xen-arm64-null-sched-r-online-cpus-assertion.log');
+    expect(r.captures.map((c) => [c.key, c.found])).toEqual([['r', 'first-line']]);
+    const runq = capture(r, 'r').parsed;
+    expect(runq.scheduler).toBe('null');
+    expect(runq.onlineCpus).toEqual([0, 1, 2, 3]);
+    expect(runq.domains.map((d) => [d.id, d.units.map((u) => [u.vcpu, u.fields.pcpu])])).toEqual([
+      [
+        0,
+        [
+          ['d0v0', '0'],
+          ['d0v1', '1'],
+        ],
+      ],
+      [1, [['d1v0', '2']]],
+      [2, [['d2v0', '2']]],
+    ]);
+    // The assertion is only in the panic box: one panic, on CPU 0, with the 13 frames above it.
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'panic',
+        cpu: 0,
+        message: "Assertion 'npc->unit == unit' failed at common/sched/null.c:383",
+      }),
+    ]);
+    expect(r.events[0]?.callTrace).toHaveLength(13);
+    expect(r.events[0]?.callTrace?.[0]?.symbol).toBe('null.c#unit_deassign+0x2d8/0xb70');
+    expect(r.events[0]?.callTrace?.[12]?.symbol).toBe('entry.o#guest_sync_slowpath+0xac/0xd8');
+  });
+
+  it('4.14 credit2 `r` without its header amid dom0 soft lockups: 14 CPUs, two busy with d0v2 and d0v5', () => {
+    const r = publicLog('xen-4.14-dom0-soft-lockups-r-headerless.log');
+    expect(r.events.map((e) => [e.type, e.target])).toEqual([['input-switch', 'xen']]);
+    expect(r.captures.map((c) => [c.key, c.found])).toEqual([['r', 'first-line']]);
+    const runq = capture(r, 'r').parsed;
+    expect(runq.scheduler).toBe('credit2');
+    expect(runq.now).toBe(384307105230);
+    const even = [...Array(14).keys()].map((i) => i * 2);
+    expect(runq.onlineCpus).toEqual(even);
+    expect(runq.cpus.map((c) => c.cpu)).toEqual(even);
+    expect(runq.cpus.filter((c) => !c.current?.startsWith('d[IDLE]')).map((c) => [c.cpu, c.current])).toEqual(
+      [
+        [4, 'd0v2'],
+        [10, 'd0v5'],
+      ],
+    );
+    // dom0's own words: soft lockups on its CPUs 5 and 2, RCU stalls, then hung tasks.
+    expect(r.findings.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['dom0-soft-lockup', 'dom0-rcu-stall', 'dom0-hung-task']),
+    );
+    expect(r.findings.find((f) => f.id === 'dom0-soft-lockup')?.headline).toBe(
+      'dom0 soft lockup: watchdog: BUG: soft lockup - CPU#5 stuck for 22s! [sshd:5991]',
+    );
   });
 });
