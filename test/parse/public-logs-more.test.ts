@@ -115,3 +115,37 @@ describe('public logs: keys without their header', () => {
     );
   });
 });
+
+describe('public logs: bug reports to the lists', () => {
+  it('`q` of a hung PVH domain without its header, two lines soft-wrapped by the mailer: max_pages read from the wrap', () => {
+    const r = publicLog('xen-q-headerless-pvh-domain-wrapped.log');
+    expect(r.captures.map((c) => [c.key, c.found])).toEqual([['q', 'first-line']]);
+    const q = capture(r, 'q').parsed;
+    expect(q.domains).toEqual([
+      expect.objectContaining({ id: 55, nrPages: 131088, maxPages: 131328, dirtyCpus: [], pauseCount: 0 }),
+    ]);
+    // VCPU0 on CPU2 with pause_flags=2, VCPU1 on CPU1 with pause_flags=1; neither running.
+    expect(q.domains[0]?.vcpus.map((v) => [v.id, v.cpu, v.running, v.pauseFlags])).toEqual([
+      [0, 2, false, '2'],
+      [1, 1, false, '1'],
+    ]);
+    // Only the blank last line is left over: the wrapped tails belong to their lines.
+    expect(capture(r, 'q').parsed.unrecognised).toEqual(['']);
+    expect(r.events).toEqual([]);
+  });
+
+  it('dom0 crashing early under Xen 4.4 and 4.15 (quoted, elided): two dom0 crashes, on CPU 0 then CPU 5', () => {
+    const r = publicLog('xen-4.4-and-4.15-dom0-crash-quoted-elided.log');
+    expect(r.events.map((e) => [e.type, e.cpu, e.message])).toEqual([
+      ['dom0-crash', 0, 'Domain 0 (vcpu#0) crashed on cpu#0:'],
+      ['dom0-crash', 5, 'Domain 0 (vcpu#0) crashed on cpu#5:'],
+    ]);
+    expect(
+      r.findings.filter((f) => f.severity === 'critical').map((f) => [f.id, f.evidence[0]?.line]),
+    ).toEqual([
+      // Lines 6 and 15 of the log (the citation line is not part of it).
+      ['dom0-crashed', 6],
+      ['dom0-crashed', 15],
+    ]);
+  });
+});

@@ -54,12 +54,16 @@ export function parseDomains(lines: readonly string[], norms?: readonly NormLine
   let vcpu: QVcpu | null = null;
   let unit: { hard: number[] | null; soft: number[] | null } | null = null;
   let section: 'info' | 'rangesets' | 'pages' | 'vcpus' | null = null;
+  // The last Xen line ended in a space: a mailer's soft wrap may carry its tail on an unprefixed line.
+  let wrapped = false;
   for (const { line, n } of keyLines(lines, norms)) {
     const t = n.text;
     if (n.kind !== 'xen') {
-      out.unrecognised.push(line);
+      if (!(wrapped && dom && continuation(t, dom))) out.unrecognised.push(line);
+      wrapped = false;
       continue;
     }
+    wrapped = line.endsWith(' ');
     const h = HEADER.exec(t);
     if (h) {
       out.now = h[3] !== undefined ? Number(h[3]) : parseInt(`${h[1]}${(h[2] ?? '').padStart(8, '0')}`, 16);
@@ -85,6 +89,13 @@ export function parseDomains(lines: readonly string[], norms?: readonly NormLine
     }
   }
   return out;
+
+  // The tail of a soft-wrapped line (`…paged_pages=0 ` / `dirty_cpus={} max_pages=131328`).
+  function continuation(t: string, d: QDomain): boolean {
+    const tail = t.trim();
+    if (!/^[a-z_]+=\S/.test(tail)) return false;
+    return section === 'info' ? understood(`    ${tail}`, d) : section === 'pages';
+  }
 
   // Lines inside a domain's block; returns false for what it does not know.
   function understood(t: string, d: QDomain): boolean {
