@@ -120,7 +120,8 @@ const FACTS = new FirstCharRules<Fact>([
     },
   ],
   [
-    /^Command line: (.*)$/,
+    // An empty command line is printed as `Command line: ` (its trailing space often trimmed): seen, empty.
+    /^Command line:(?: (.*))?$/,
     ({ info: i }, m) => {
       i.commandLine ??= m[1] ?? '';
       i.dom0Memory.option ??= /(?:^|\s)dom0_mem=(\S+)/.exec(m[1] ?? '')?.[1] ?? null;

@@ -149,3 +149,25 @@ describe('public logs: bug reports to the lists', () => {
     ]);
   });
 });
+
+describe('public logs: Xen 3.x', () => {
+  it('Xen 3.3.1-rc4 `xm dmesg` from a forum (ASCII banner, empty command line): 2 CPUs, credit, VMX, PV dom0', () => {
+    const r = publicLog('xen-3.3-xm-dmesg-centos-forum.log');
+    expect(r.platform).toMatchObject({
+      xenVersion: '3.3.1-rc4',
+      cpus: 2,
+      scheduler: 'credit',
+      iommu: false,
+      hvm: 'VMX',
+      dom0Mode: 'pv',
+      dom0Vcpus: 2,
+      systemRamKiB: 8387704,
+      // `(XEN) Command line: ` with nothing after it: seen, and empty (not "not seen").
+      commandLine: '',
+    });
+    // The old `-> DOM0` form of the input switch.
+    expect(r.events.map((e) => [e.type, e.target])).toEqual([['input-switch', 'dom0']]);
+    // An empty command line has no `noreboot`: the advice says so.
+    expect(r.findings.map((f) => f.id)).toContain('advice-noreboot');
+  });
+});
