@@ -34,6 +34,8 @@ const TRAP_PANIC =
 const STARS = /^\*{30,}\s*$/;
 /** A trace belongs to the panic that follows it if it ended this few lines before (NMI dumps, walks). */
 const TRACE_REACH = 120;
+/** A trap line and the panic box that repeats its words: the state dump and stack between them. */
+const SAID_REACH = 250;
 
 /** Where a rule matched: the line's index, console time, replay flag and text. */
 interface At {
@@ -58,6 +60,12 @@ const RULES = new FirstCharRules<OnEvent>([
   // the same text (common/bug.c, x86 traps.c before 4.18). Its own line is the event, so a BUG whose
   // panic box was cut off (a quote, a log that ends, a frozen host) still says Xen died.
   [/^Xen BUG at \S/, (s, _m, at) => s.await(s.event(at, 'assertion'), at.index)],
+  // Arm prints the trap, its state, then panics with the same words (arch/arm/traps.c
+  // do_unexpected_trap): the line is the fatal trap, so one whose panic box was cut off still counts.
+  [
+    /^CPU(\d+): Unexpected Trap: /,
+    (s, m, at) => s.await(s.event(at, 'fatal-trap', { cpu: Number(m[1]) }), at.index),
+  ],
   [
     /^Watchdog timer detects that CPU(\d+) is stuck/,
     (s, m, at) => s.await(s.event(at, 'watchdog', { cpu: Number(m[1]) }), at.index),
@@ -223,9 +231,15 @@ export class EventScanner {
       detail: { lines: [...p.lines] },
     });
     // `Panic on CPU N:` is a panic whatever its cause; a fatal trap is also its own event, first, so
-    // that the panic reads as its ending.
-    if (TRAP_PANIC.test(message)) this.add(event('fatal-trap'));
+    // that the panic reads as its ending (unless its own line said it already: Arm's unexpected trap).
+    if (TRAP_PANIC.test(message) && !this.saidBefore(message, p.at)) this.add(event('fatal-trap'));
     this.add(event('panic'));
+  }
+
+  /** A fatal trap with these words was its own event shortly before the panic box at `at`. */
+  private saidBefore(message: string, at: number): boolean {
+    const last = this.events[this.events.length - 1];
+    return last?.type === 'fatal-trap' && last.message === message && at - last.line < SAID_REACH;
   }
 
   private add(event: XenEvent): XenEvent {

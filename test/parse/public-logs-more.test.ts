@@ -171,3 +171,26 @@ describe('public logs: Xen 3.x', () => {
     expect(r.findings.map((f) => f.id)).toContain('advice-noreboot');
   });
 });
+
+describe('public logs: an Arm trap whose panic box was not quoted', () => {
+  it('4.14.0 arm64 SMMU data abort ending at its call trace: the trap line is a fatal trap on CPU 0, ten frames', () => {
+    const r = publicLog('xen-4.14-arm64-smmu-data-abort-no-panic-box.log');
+    expect(r.platform.xenVersion).toBe('4.14.0');
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'fatal-trap',
+        cpu: 0,
+        message: 'CPU0: Unexpected Trap: Data Abort',
+        line: 5,
+      }),
+    ]);
+    expect(r.events[0]?.callTrace).toHaveLength(10);
+    expect(r.events[0]?.callTrace?.[0]?.symbol).toBe('smmu.c#find_smmu_master+0x8/0x3c');
+    expect(r.events[0]?.callTrace?.[9]?.symbol).toBe('arm64/head.o#primary_switched+0xc/0x1c');
+    expect(r.findings[0]).toMatchObject({
+      id: 'xen-fatal-trap',
+      severity: 'critical',
+      headline: 'Xen crashed on CPU 0: CPU0: Unexpected Trap: Data Abort at smmu.c#find_smmu_master+0x8/0x3c',
+    });
+  });
+});
