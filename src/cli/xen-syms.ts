@@ -9,6 +9,7 @@ import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
 import { digestOf } from '../report/findings/findings.js';
 import { addressesOf, sourceText, withSymbols } from '../report/findings/frames.js';
+import { kernelSymbol, parseSystemMap } from '../report/findings/kernel-map.js';
 import type { SymbolLocation } from '../report/findings/model.js';
 import { normalAddress, parseAddr2line, parseBuildId, symbolMap } from '../report/findings/symbols.js';
 import type { Report } from '../report/model.js';
@@ -60,6 +61,7 @@ export async function symbolise(report: Report, options: SymsOptions): Promise<v
     ]),
   ];
   const resolved = addresses.length ? await symbolize(file, addresses) : new Map<string, SymbolLocation[]>();
+  await nameTheRest(file, addresses, resolved);
   const map = symbolMap(resolved, addresses);
   report.findings = withSymbols(report.findings, map);
   const frames: Record<string, string> = {};
@@ -126,6 +128,26 @@ export async function symbolize(
   }
   const out = await run('addr2line', ['-a', '-f', '-i', '-e', file], input, true);
   return parseAddr2line(out, addresses);
+}
+
+/**
+ * Addresses the symboliser left nameless (`??`: assembler labels with no size, say), named the way Xen
+ * names them, by the nearest text symbol below: one `nm -n` per report, and only when one is left.
+ */
+async function nameTheRest(
+  file: string,
+  addresses: readonly string[],
+  resolved: Map<string, SymbolLocation[]>,
+): Promise<void> {
+  const rest = addresses.filter((a) => !resolved.get(normalAddress(a))?.some((l) => l.function !== null));
+  if (rest.length === 0) return;
+  const map = parseSystemMap(await run('nm', ['-n', '--defined-only', '--', file], null, true));
+  for (const a of rest) {
+    const name = kernelSymbol(map, normalAddress(a));
+    if (name === null) continue;
+    const file = resolved.get(normalAddress(a))?.find((l) => l.file !== null)?.file ?? null;
+    resolved.set(normalAddress(a), [{ function: name.replace(/\+.*$/, ''), file, line: null }]);
+  }
 }
 
 export function run(tool: string, args: string[], input: string | null, explicit: boolean): Promise<string> {

@@ -41,6 +41,39 @@ describe("report --xen-syms with the lab Xen's xen-syms", () => {
     syms = await labXenSyms();
   });
 
+  // `_ehci_dbgp_flush.part.0` (a compiler-split function) is in the symbol table, but llvm-symbolizer
+  // answers `??` inside it (addr2line names it); Xen names it, and so must we: from the nearest symbol
+  // below (`nm -n`).
+  it('names a frame llvm-symbolizer leaves nameless the way Xen did, by the nearest symbol', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-nameless-'));
+    const log = path.join(dir, 'trap.log');
+    writeFileSync(
+      log,
+      [
+        `(XEN) build-id: ${LAB_BUILD_ID}`,
+        '(XEN) ----[ Xen-4.17.6-pre  x86_64  debug=n  Not tainted ]----',
+        '(XEN) CPU:    0',
+        '(XEN) RIP:    e008:[<ffff82d040259a32>] _ehci_dbgp_flush.part.0+0x2/0x10',
+        '(XEN) Xen call trace:',
+        '(XEN)    [<ffff82d040259a32>] R _ehci_dbgp_flush.part.0+0x2/0x10',
+        '(XEN)    [<ffff82d0402fa741>] S arch/x86/domain.c#idle_loop+0xc1/0x130',
+        '(XEN) ',
+        '(XEN) ****************************************',
+        '(XEN) Panic on CPU 0:',
+        '(XEN) FATAL TRAP: vector = 6 (invalid opcode)',
+        '(XEN) ****************************************',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['report', log, '--xen-syms', syms]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.symbols?.frames).toEqual({
+      ffff82d040259a32: '_ehci_dbgp_flush.part.0',
+      ffff82d0402fa741: 'idle_loop (arch/x86/domain.c)',
+    });
+  });
+
   // llvm-symbolizer when installed (this lab installs it), addr2line when asked: the same answers.
   it.each([
     ['llvm-symbolizer', {}],
