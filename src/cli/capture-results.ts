@@ -13,6 +13,9 @@ import { describeWriteError, type SessionFiles } from './session-files.js';
 import { printCaptureSummary } from './summary.js';
 import { discardUnusedSession } from './unused-session.js';
 import { writeJson } from '../capture/write-json.js';
+import type { CaptureResult } from '../capture/capture-options.js';
+import { EXIT } from './exit-codes.js';
+import { isAbort } from './signals.js';
 
 export interface CaptureResultsInput {
   document: CapturesDocument;
@@ -67,4 +70,25 @@ export async function writeCaptureResults(r: CaptureResultsInput): Promise<boole
     printCaptureSummary(r.stdout, r.captures, { outDir: out.dir, files: written });
   }
   return capturesWritten;
+}
+
+/**
+ * What a capture returns once its files are written: files that could not be written turn a clean
+ * exit into write-failed, and the abort a signal caused is not reported as an error of its own.
+ */
+export function captureResult(r: {
+  written: boolean;
+  connected: boolean;
+  exitCode: number;
+  failure: unknown;
+  interrupted: NodeJS.Signals | null;
+  outDir: string;
+  captures: KeyCapture[];
+}): CaptureResult {
+  return {
+    exitCode: r.written || !r.connected || r.exitCode !== 0 ? r.exitCode : EXIT['write-failed'],
+    outDir: r.outDir,
+    captures: r.captures,
+    error: r.failure && !(r.interrupted && isAbort(r.failure)) ? r.failure : null,
+  };
 }

@@ -16,12 +16,12 @@ import { InbandKeys } from '../inband/press.js';
 import type { Transport } from '../transports/transport.js';
 import { capturesDocument } from '../capture/captures-file.js';
 import { planKeys, refuseUnambiguouslyDangerous } from '../capture/capture-keys.js';
-import { writeCaptureResults } from './capture-results.js';
+import { captureResult, writeCaptureResults } from './capture-results.js';
 import type { CaptureDeps, CaptureOptions, CaptureResult } from '../capture/capture-options.js';
-import { captureExitCode, EXIT } from './exit-codes.js';
+import { captureExitCode } from './exit-codes.js';
 import { createProgress } from '../capture/progress.js';
 import { describeWriteError, openOutput, openSessionOutput } from './session-files.js';
-import { isAbort, trapSignals } from './signals.js';
+import { trapSignals } from './signals.js';
 import { VERSION } from './version.js';
 
 export function addInbandFlag(command: Command): Command {
@@ -167,11 +167,5 @@ export async function runInbandCapture(
     stdout,
     inband: true,
   });
-  const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
-  return {
-    exitCode: written || !connected || exitCode !== 0 ? exitCode : EXIT['write-failed'],
-    outDir: out.dir,
-    captures,
-    error,
-  };
+  return captureResult({ written, connected, exitCode, failure, interrupted, outDir: out.dir, captures });
 }

@@ -15,13 +15,13 @@ import { ReconnectingTransport } from '../../transports/reconnecting.js';
 import type { Transport } from '../../transports/transport.js';
 import type { CaptureOptions } from '../../capture/capture-options.js';
 import { capturesDocument } from '../../capture/captures-file.js';
-import { captureExitCode, EXIT } from '../exit-codes.js';
+import { captureExitCode } from '../exit-codes.js';
 import { planKeys, pressKeys, refuseUnambiguouslyDangerous } from '../../capture/capture-keys.js';
 import { createProgress } from '../../capture/progress.js';
 import { describeWriteError, openOutput, openSessionOutput } from '../session-files.js';
-import { writeCaptureResults } from '../capture-results.js';
+import { captureResult, writeCaptureResults } from '../capture-results.js';
 import { startCaptureReport } from '../../capture/capture-report.js';
-import { isAbort, trapSignals } from '../signals.js';
+import { trapSignals } from '../signals.js';
 import { VERSION } from '../version.js';
 import {
   addCaptureFlags,
@@ -244,11 +244,13 @@ export async function runCapture(
     stdout,
   });
   console.dispose();
-  const error = failure && !(interrupted && isAbort(failure)) ? failure : null;
-  return {
-    exitCode: capturesWritten || !connected || exitCode !== 0 ? exitCode : EXIT['write-failed'],
+  return captureResult({
+    written: capturesWritten,
+    connected,
+    exitCode,
+    failure,
+    interrupted,
     outDir: out.dir,
     captures,
-    error,
-  };
+  });
 }
