@@ -81,9 +81,9 @@ describe('capture --inband through the lab dom0 (its serial prompt, and SSH)', (
   }, 1_800_000);
   afterAll(() => lab?.stop());
 
-  it('through the dom0 prompt on the serial console: the same q and r as the serial capture', async () => {
+  /** `capture --inband` through `target` for q and r, compared with the serial capture of this boot. */
+  async function inbandLikeSerial(target: string[]): Promise<string> {
     const out = tmp();
-    const target = ['--spawn', `socat - TCP:127.0.0.1:${lab.tcpPort}`];
     const run = await runCli([
       'capture',
       '--inband',
@@ -97,44 +97,21 @@ describe('capture --inband through the lab dom0 (its serial prompt, and SSH)', (
     ]);
     expect(run.code, run.stderr).toBe(0);
     expectSameAsSerial(out, serialOut);
+    return out;
+  }
+
+  it('through the dom0 prompt on the serial console: the same q and r as the serial capture', async () => {
+    await inbandLikeSerial(['--spawn', `socat - TCP:127.0.0.1:${lab.tcpPort}`]);
   });
 
   it('straight on the serial line (--tcp, no socat): the same q and r as the serial capture', async () => {
-    const out = tmp();
-    const target = ['--tcp', `127.0.0.1:${lab.tcpPort}`];
-    const run = await runCli([
-      'capture',
-      '--inband',
-      ...target,
-      '-k',
-      'qr',
-      '--first-output-timeout',
-      '120000',
-      '-o',
-      out,
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    expectSameAsSerial(out, serialOut);
+    await inbandLikeSerial(['--tcp', `127.0.0.1:${lab.tcpPort}`]);
   });
 
   it("over SSH to dom0's sshd as root: the same q and r as the serial capture", async () => {
-    const out = tmp();
     const knownHosts = path.join(tmp(), 'known_hosts');
-    const target = ['--ssh', `root@127.0.0.1:${lab.sshPort}`, '-i', lab.sshKey!, '--known-hosts', knownHosts];
-    const run = await runCli([
-      'capture',
-      '--inband',
-      ...target,
-      '--accept-new',
-      '-k',
-      'qr',
-      '--first-output-timeout',
-      '120000',
-      '-o',
-      out,
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    expectSameAsSerial(out, serialOut);
+    const ssh = ['--ssh', `root@127.0.0.1:${lab.sshPort}`, '-i', lab.sshKey!, '--known-hosts', knownHosts];
+    const out = await inbandLikeSerial([...ssh, '--accept-new']);
     expect(readOut(out).captures.console.transport).toBe('ssh');
   });
 });
