@@ -15,7 +15,7 @@ import { Dom0Shell } from '../inband/dom0-shell.js';
 import { InbandKeys } from '../inband/press.js';
 import type { Transport } from '../transports/transport.js';
 import { capturesDocument } from '../capture/captures-file.js';
-import { planKeys, refuseUnambiguouslyDangerous } from '../capture/capture-keys.js';
+import { planKeys, refuseUnambiguouslyDangerous } from '../console/key-plan.js';
 import { captureResult, writeCaptureResults } from './capture-results.js';
 import type { CaptureDeps, CaptureOptions, CaptureResult } from '../capture/capture-options.js';
 import { captureExitCode } from './exit-codes.js';

@@ -5,7 +5,7 @@
 
 import { KeyCatalog } from '../console/debug-keys.js';
 import { dangerousKeyError, MAX_CAPTURE_TEXT, type KeyCapture } from '../console/key-runner.js';
-import { allSafeKeys } from '../console/presets.js';
+import { runKeyPlan } from '../console/key-plan.js';
 import { parseHandlers } from '../parse/handlers.js';
 import type { Dom0Shell, FramedOutput } from './dom0-shell.js';
 import { checkRing, ringKiBFrom, wrappedAdvice, type RingCheck } from './ring-check.js';
@@ -45,28 +45,25 @@ export class InbandKeys {
     this.ringKiB = ringKiBFrom(out.lines);
   }
 
-  /** Presses `planned` (the host's own `h` list first when `discover`), one key at a time. */
+  /** Presses `planned` by the shared key plan (the host's own `h` list first when `discover`). */
   async pressAll(planned: readonly string[], discover: boolean, allSafe: boolean): Promise<KeyCapture[]> {
     const captures: KeyCapture[] = [];
-    let rest = planned[0] === 'h' ? planned.slice(1) : [...planned];
-    if (discover || allSafe || planned[0] === 'h') {
-      const h = await this.press('h');
-      captures.push(h);
-      if (h.endReason === 'quiet') this.catalog.learn(parseHandlers(h.text.split('\n')));
-    }
-    if (allSafe) rest = allSafeKeys(this.catalog).filter((k) => k !== 'h');
-    const missing = [...new Set(rest.filter((k) => this.catalog.has(k) === false))];
-    if (missing.length > 0) {
-      this.hooks.warn?.(
-        `skipped key(s) ${missing.map((k) => `'${k}'`).join(', ')}: not in this host's 'h' list`,
-      );
-      rest = rest.filter((k) => !missing.includes(k));
-    }
-    if (!this.options.allowDangerous) for (const key of rest) this.refuseIfDangerous(key);
-    for (const key of rest) {
-      if (this.options.signal?.aborted) break;
-      captures.push(await this.press(key));
-    }
+    const press = async (keys: string[]): Promise<void> => {
+      for (const key of keys) {
+        if (this.options.signal?.aborted) break;
+        const capture = await this.press(key);
+        captures.push(capture);
+        if (key === 'h' && capture.endReason === 'quiet')
+          this.catalog.learn(parseHandlers(capture.text.split('\n')));
+      }
+    };
+    const plan = { planned, discover, allSafe, allowDangerous: this.options.allowDangerous };
+    await runKeyPlan(plan, {
+      catalog: this.catalog,
+      press,
+      warn: (message) => this.hooks.warn?.(message),
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    });
     return captures;
   }
 

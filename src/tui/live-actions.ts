@@ -4,7 +4,8 @@
 
 import { captureKeys, type KeyCapture, type KeyTiming } from '../console/key-runner.js';
 import { targetLabel, type InputTarget } from '../console/input-target.js';
-import { allSafeKeys, expandKeys, PRESETS } from '../console/presets.js';
+import { keysAfterH, pressesH, runKeyPlan } from '../console/key-plan.js';
+import { expandKeys, PRESETS } from '../console/presets.js';
 import { switchTo } from '../console/switcher.js';
 import type { XenConsole } from '../console/xen-console.js';
 import { confirm, menu, type MenuItem, type Tone } from './overlay-model.js';
@@ -97,50 +98,85 @@ export async function presetMenu(ctx: LiveContext): Promise<void> {
     menu('capture preset', items, "keys are judged against this host's 'h' list first"),
   );
   if (name === null) return;
-  ctx.busy(`preset ${name}`, async (signal, setLabel) => {
-    // The host's own list first: it says which keys exist and which are dangerous (as capture does).
-    const planned = name === 'all-safe' ? [] : expandKeys(name);
-    const keys = ctx.console.catalog.known || planned[0] === 'h' ? planned : ['h', ...planned];
-    if (name === 'all-safe' && !ctx.console.catalog.known)
-      await captureThereAndBack(ctx, ['h'], false, signal, setLabel);
-    const list = name === 'all-safe' ? allSafeKeys(ctx.console.catalog) : keys;
-    await captureThereAndBack(ctx, list, false, signal, setLabel, `preset ${name}`);
+  ctx.busy(`preset ${name}`, (signal, setLabel) => {
+    // The same plan as `xenkeys capture --keys NAME`: the host's own list first (it says which keys
+    // exist and which are dangerous), then the rest, in one trip to Xen and back.
+    const plan = {
+      planned: name === 'all-safe' ? [] : expandKeys(name),
+      discover: !ctx.console.catalog.known,
+      allSafe: name === 'all-safe',
+      allowDangerous: false,
+    };
+    const total = (pressesH(plan) ? 1 : 0) + keysAfterH(plan.planned).length;
+    const progress = { done: [] as KeyCapture[], total, title: `preset ${name}` };
+    return thereAndBack(ctx, () =>
+      runKeyPlan(
+        plan,
+        {
+          catalog: ctx.console.catalog,
+          press: (keys) => captureList(ctx, keys, false, signal, setLabel, progress),
+          warn: (message) => ctx.flash(message, 'warn'),
+          signal,
+        },
+        (rest) => (progress.total = progress.done.length + rest.length),
+      ),
+    );
   });
 }
 
 /** Switch to Xen if needed, capture the keys one by one, then put input back where it was. */
-export async function captureThereAndBack(
+export function captureThereAndBack(
   ctx: LiveContext,
   keys: readonly string[],
   allowDangerous: boolean,
   signal: AbortSignal,
   setLabel: (label: string) => void,
-  title?: string,
+): Promise<void> {
+  return thereAndBack(ctx, () => captureList(ctx, keys, allowDangerous, signal, setLabel));
+}
+
+/** What a preset shows in the side panel while it runs. */
+interface PresetProgress {
+  readonly done: KeyCapture[];
+  total: number;
+  readonly title: string;
+}
+
+async function captureList(
+  ctx: LiveContext,
+  keys: readonly string[],
+  allowDangerous: boolean,
+  signal: AbortSignal,
+  setLabel: (label: string) => void,
+  preset?: PresetProgress,
 ): Promise<void> {
   const { console } = ctx;
-  const before = console.input.target;
-  const done: KeyCapture[] = [];
-  try {
-    await captureKeys(
-      console,
-      keys,
-      { timing: ctx.timing, confirmTimeoutMs: ctx.confirmTimeoutMs, signal, allowDangerous },
-      {
-        onKeyStart: (key, i, n) =>
-          setLabel(
-            `capturing ${key}${n > 1 ? ` (${i + 1}/${n})` : ''}: ${console.catalog.describe(key) ?? ''}`,
-          ),
-        onKeyDone: (capture) => {
-          done.push(capture);
-          ctx.captured(capture);
-          if (title)
-            ctx.shell.setSideView(
-              capturesView(`${title}: ${done.length}/${keys.length} keys`, done, ctx.reportView),
-            );
-        },
-        onWarning: (message) => ctx.flash(message, 'warn'),
+  await captureKeys(
+    console,
+    keys,
+    { timing: ctx.timing, confirmTimeoutMs: ctx.confirmTimeoutMs, signal, allowDangerous },
+    {
+      onKeyStart: (key, i, n) =>
+        setLabel(
+          `capturing ${key}${n > 1 ? ` (${i + 1}/${n})` : ''}: ${console.catalog.describe(key) ?? ''}`,
+        ),
+      onKeyDone: (capture) => {
+        ctx.captured(capture);
+        if (!preset) return;
+        preset.done.push(capture);
+        const { done, total, title } = preset;
+        ctx.shell.setSideView(capturesView(`${title}: ${done.length}/${total} keys`, done, ctx.reportView));
       },
-    );
+      onWarning: (message) => ctx.flash(message, 'warn'),
+    },
+  );
+}
+
+/** Runs `action` with input at Xen as needed, then puts input back where it was. */
+async function thereAndBack(ctx: LiveContext, action: () => Promise<void>): Promise<void> {
+  const before = ctx.console.input.target;
+  try {
+    await action();
   } finally {
     await returnInput(ctx, before);
   }

@@ -15,7 +15,7 @@ import { parseDuration, parseSize } from '../../watch/units.js';
 import { encodeWatchEvent, type StampedEvent } from '../../watch/watch-events.js';
 import type { WatchSettings } from '../../watch/watched-console.js';
 import { Watcher } from '../../watch/watcher.js';
-import { planKeys, refuseUnambiguouslyDangerous } from '../../capture/capture-keys.js';
+import { planKeys, refuseUnambiguouslyDangerous } from '../../console/key-plan.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { trapSignals } from '../signals.js';
