@@ -2,11 +2,12 @@
 // object with --json). A capture whose connect failed received nothing, so it leaves no folder behind.
 
 import path from 'node:path';
-import { isXenkeysError } from '../core/errors.js';
+import { errorMessage, isXenkeysError } from '../core/errors.js';
+import { isoWithZone } from '../core/iso-time.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import { captureJson } from './capture-json.js';
 import { writeCaptureReport, type CaptureReport } from '../capture/capture-report.js';
-import type { CapturesDocument } from '../capture/captures-file.js';
+import { capturesDocument, type CapturesDocument } from '../capture/captures-file.js';
 import { numbered, type OutDir } from './out-dir.js';
 import type { Progress } from '../capture/progress.js';
 import { describeWriteError, type SessionFiles } from './session-files.js';
@@ -16,27 +17,52 @@ import { writeJson } from '../capture/write-json.js';
 import type { CaptureResult } from '../capture/capture-options.js';
 import { EXIT } from './exit-codes.js';
 import { isAbort } from './signals.js';
+import { VERSION } from './version.js';
 
 export interface CaptureResultsInput {
-  document: CapturesDocument;
-  captures: readonly KeyCapture[];
+  transport: { kind: string; description: string };
+  conswitch: string;
+  input: CapturesDocument['input'];
+  exitCode: number;
+  failure: unknown;
+  interrupted: NodeJS.Signals | null;
+  warnings: string[];
+  captures: KeyCapture[];
   out: OutDir;
   files: SessionFiles;
   connected: boolean;
   /** The report built as the session ran; null with --no-report. */
   report: CaptureReport | null;
   json: boolean;
-  /** The console's description, the report's title. */
-  name: string;
   progress: Progress;
   stdout: NodeJS.WritableStream;
   /** Keys pressed through dom0's xl (src/inband): the report says so in `source.capture`. */
   inband?: boolean;
 }
 
+/** captures.json's document: what was asked, what happened, and every key's capture. */
+function documentOf(r: CaptureResultsInput): CapturesDocument & { capture?: 'inband' } {
+  const document = capturesDocument({
+    tool: { name: 'xenkeys', version: VERSION },
+    console: { transport: r.transport.kind, description: r.transport.description, conswitch: r.conswitch },
+    startedAt: isoWithZone(r.files.wallStart),
+    files: { cast: path.basename(r.files.castPath), raw: path.basename(r.files.rawPath) },
+    input: r.input,
+    outcome: {
+      exitCode: r.exitCode,
+      error: r.failure ? errorMessage(r.failure) : null,
+      interrupted: r.interrupted,
+    },
+    warnings: r.warnings,
+    captures: r.captures,
+  });
+  return r.inband ? { ...document, capture: 'inband' } : document;
+}
+
 /** Writes what the session produced; resolves whether captures.json could be written. */
 export async function writeCaptureResults(r: CaptureResultsInput): Promise<boolean> {
   const { out, files, progress } = r;
+  const document = documentOf(r);
   const capturesPath = path.join(out.dir, `${numbered('captures', out.index)}.json`);
   const written: string[] = [];
   let capturesWritten = false;
@@ -44,7 +70,7 @@ export async function writeCaptureResults(r: CaptureResultsInput): Promise<boole
     await discardUnusedSession([files.castPath, files.rawPath], out.dir, out.createdTop);
   } else {
     written.push(path.basename(files.castPath), path.basename(files.rawPath));
-    capturesWritten = await writeJson(capturesPath, r.document).then(
+    capturesWritten = await writeJson(capturesPath, document).then(
       () => true,
       (error: NodeJS.ErrnoException) => {
         // A refusal (a planted link, a file in the way) says what it is itself.
@@ -59,13 +85,19 @@ export async function writeCaptureResults(r: CaptureResultsInput): Promise<boole
     if (capturesWritten) written.push(path.basename(capturesPath));
     if (r.report && capturesWritten) {
       const stem = path.join(out.dir, numbered('report', out.index));
-      const problem = await writeCaptureReport(stem, r.report, r.name, r.document.startedAt, r.inband);
+      const problem = await writeCaptureReport(
+        stem,
+        r.report,
+        r.transport.description,
+        document.startedAt,
+        r.inband,
+      );
       if (problem) progress.warn(`${path.basename(stem)}.* not written: ${problem}`);
       else written.push(`${path.basename(stem)}.json`, `${path.basename(stem)}.md`);
     }
   }
   if (r.json) {
-    r.stdout.write(`${JSON.stringify(captureJson(r.document, r.connected ? out.dir : null, written))}\n`);
+    r.stdout.write(`${JSON.stringify(captureJson(document, r.connected ? out.dir : null, written))}\n`);
   } else if (r.connected) {
     printCaptureSummary(r.stdout, r.captures, { outDir: out.dir, files: written });
   }

@@ -5,16 +5,13 @@
 
 import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
-import path from 'node:path';
 import { systemClock } from '../core/clock.js';
-import { errorMessage, XenkeysError } from '../core/errors.js';
-import { isoWithZone } from '../core/iso-time.js';
+import { XenkeysError } from '../core/errors.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import { startEventReport } from '../capture/capture-report.js';
 import { Dom0Shell } from '../inband/dom0-shell.js';
 import { InbandKeys } from '../inband/press.js';
 import type { Transport } from '../transports/transport.js';
-import { capturesDocument } from '../capture/captures-file.js';
 import { planKeys, refuseUnambiguouslyDangerous } from '../console/key-plan.js';
 import { captureResult, writeCaptureResults } from './capture-results.js';
 import type { CaptureDeps, CaptureOptions, CaptureResult } from '../capture/capture-options.js';
@@ -22,7 +19,6 @@ import { captureExitCode } from './exit-codes.js';
 import { createProgress } from '../capture/progress.js';
 import { describeWriteError, openOutput, openSessionOutput } from './session-files.js';
 import { trapSignals } from './signals.js';
-import { VERSION } from './version.js';
 
 export function addInbandFlag(command: Command): Command {
   return command.option(
@@ -137,32 +133,21 @@ export async function runInbandCapture(
     captures,
     loss: lost && !interrupted ? 'transport-lost' : null,
   });
-  const document = {
-    ...capturesDocument({
-      tool: { name: 'xenkeys', version: VERSION },
-      console: {
-        transport: transport.kind,
-        description: transport.description,
-        conswitch: options.conswitch,
-      },
-      startedAt: isoWithZone(files.wallStart),
-      files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
-      input: { found: 'unknown' as const, final: 'unknown' as const, restored: true },
-      outcome: { exitCode, error: failure ? errorMessage(failure) : null, interrupted },
-      warnings,
-      captures,
-    }),
-    capture: 'inband' as const,
-  };
   const written = await writeCaptureResults({
-    document,
+    transport,
+    conswitch: options.conswitch,
+    // Nothing was switched: the console line's input was never touched.
+    input: { found: 'unknown', final: 'unknown', restored: true },
+    exitCode,
+    failure,
+    interrupted,
+    warnings,
     captures,
     out,
     files,
     connected,
     report,
     json: Boolean(options.json),
-    name: transport.description,
     progress,
     stdout,
     inband: true,

@@ -2,11 +2,9 @@
 // return input to where it was found — on every path out, Ctrl-C and a lost line included.
 // Reads top to bottom as the session's life.
 
-import path from 'node:path';
 import { systemClock } from '../../core/clock.js';
-import { errorMessage, isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
+import { isXenkeysError, XenkeysError, type ErrorCode } from '../../core/errors.js';
 import { LOSS_CODES } from '../../console/lost.js';
-import { isoWithZone } from '../../core/iso-time.js';
 import type { KeyCapture } from '../../console/key-runner.js';
 import { inputAsFound, restoreInput, switchTo } from '../../console/switcher.js';
 import { XenConsole } from '../../console/xen-console.js';
@@ -14,7 +12,6 @@ import { waitForQuiet } from '../../console/quiet.js';
 import { ReconnectingTransport } from '../../transports/reconnecting.js';
 import type { Transport } from '../../transports/transport.js';
 import type { CaptureOptions } from '../../capture/capture-options.js';
-import { capturesDocument } from '../../capture/captures-file.js';
 import { captureExitCode } from '../exit-codes.js';
 import { pressKeys } from '../../capture/capture-keys.js';
 import { planKeys, refuseUnambiguouslyDangerous } from '../../console/key-plan.js';
@@ -23,7 +20,6 @@ import { describeWriteError, openOutput, openSessionOutput } from '../session-fi
 import { captureResult, writeCaptureResults } from '../capture-results.js';
 import { startCaptureReport } from '../../capture/capture-report.js';
 import { trapSignals } from '../signals.js';
-import { VERSION } from '../version.js';
 import {
   addCaptureFlags,
   captureOptionsFrom,
@@ -222,25 +218,20 @@ export async function runCapture(
         (restored && console.input.found !== 'unknown' ? `; input is back on ${console.input.found}` : ''),
     );
   }
-  const document = capturesDocument({
-    tool: { name: 'xenkeys', version: VERSION },
-    console: { transport: transport.kind, description: transport.description, conswitch: options.conswitch },
-    startedAt: isoWithZone(files.wallStart),
-    files: { cast: path.basename(files.castPath), raw: path.basename(files.rawPath) },
-    input: { found: console.input.found, final: console.input.target, restored },
-    outcome: { exitCode, error: failure ? errorMessage(failure) : null, interrupted },
-    warnings,
-    captures,
-  });
   const capturesWritten = await writeCaptureResults({
-    document,
+    transport,
+    conswitch: options.conswitch,
+    input: { found: console.input.found, final: console.input.target, restored },
+    exitCode,
+    failure,
+    interrupted,
+    warnings,
     captures,
     out,
     files,
     connected,
     report,
     json: Boolean(options.json),
-    name: transport.description,
     progress,
     stdout,
   });
