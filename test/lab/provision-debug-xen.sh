@@ -27,7 +27,7 @@ debug_xen_fetch() {
     ((offline)) && fail "Debian's xen $debug_xen_version source is not downloaded. Run test/lab/provision.sh --debug-xen."
     say "downloading $dsc"
     curl -fsSL --proto '=http,https' -o "$cache/src/$dsc.tmp" "$debug_xen_pool/${dsc//+/%2B}" ||
-      fail "cannot download $debug_xen_pool/$dsc (Debian may have moved on from $debug_xen_version: update the pin in $BASH_SOURCE)"
+      fail "cannot download $debug_xen_pool/$dsc (Debian may have moved on from $debug_xen_version: update the pin in ${BASH_SOURCE[0]})"
     [[ $(sha256sum <"$cache/src/$dsc.tmp") == "$debug_xen_dsc_sha256  -" ]] ||
       fail "$dsc does not have the pinned SHA-256 $debug_xen_dsc_sha256"
     mv -f "$cache/src/$dsc.tmp" "$cache/src/$dsc"
