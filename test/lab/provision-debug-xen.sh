@@ -1,10 +1,10 @@
 # Sourced by provision.sh: a Xen 4.17 with DWARF line tables, for source lines (file.c:NNN) in
-# `report --xen-syms`. Debian's xen-hypervisor-4.17-amd64-dbg has only a symbol table, and Debian's
-# debug archive is out of reach, so this builds the hypervisor (xen/ only, no tools) from Debian's own
-# source package: bookworm main's, pinned below by its .dsc's SHA-256, whose checksums then vouch for
+# `report --xen-syms`. Debian's xen-hypervisor-4.17-amd64-dbg has only a symbol table (a release build:
+# 4.17 offers CONFIG_DEBUG_INFO only with DEBUG or EXPERT, so there is no DWARF to find anywhere), so
+# this builds the hypervisor (xen/ only, no tools) from Debian's own source package: bookworm main's, pinned below by its .dsc's SHA-256, whose checksums then vouch for
 # the tarballs; Debian's patch series, Kconfig (debian/xen-kconfig) and flags, plus -g. Its build id
 # is its own, not that of Debian's 4.17.7 binary: the lab boots this Xen to test against its xen-syms.
-# ~130 CPU-seconds (1–5 minutes on 2 cores), once; the result is cached like the rest.
+# ~150 CPU-seconds (1½–6 minutes on 2 cores, with other load), once; the result is cached like the rest.
 # Uses provision.sh's cache, say, fail, fresh, commit, offline, as_root, installed, apt_quiet.
 
 debug_xen_version=4.17.5+72-g01140da4e8-1
@@ -103,7 +103,7 @@ debug_xen_make() { # src
   debug_xen_fetch
   local work
   work=$(mktemp -d "$cache/xen-build.XXXXXX")
-  trap 'rm -rf "$work"' EXIT
+  trap "rm -rf '$work'" EXIT
   say "building Xen $debug_xen_version with debug info (a few minutes)"
   debug_xen_build "$work"
   readelf -S "$debug_syms.tmp" | grep -q '\.debug_line' || fail "the built xen-syms has no .debug_line"
