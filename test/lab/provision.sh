@@ -6,6 +6,8 @@
 #   test/lab/provision.sh --refresh  also re-resolve and re-download the newest Xen/kernel packages
 #   test/lab/provision.sh --guests   with --offline: also check/build the guest lab (toolstack dom0);
 #                                    without --offline the guest lab is always provisioned
+#   test/lab/provision.sh --debug-xen  also build Xen with debug info from Debian's source (a few
+#                                    minutes, once) for source lines; reported whenever it is cached
 #
 # Idempotent: with everything cached it only hashes two files. Boot files live outside git in
 # ${XENKEYS_LAB_CACHE:-$HOME/.cache/xenkeys-lab}. stdout carries only KEY=value lines (the paths),
@@ -17,12 +19,14 @@ cache=${XENKEYS_LAB_CACHE:-$HOME/.cache/xenkeys-lab}
 offline=0
 refresh=0
 guests=0
+debug_xen_wanted=0
 for arg in "$@"; do
   case $arg in
     --offline) offline=1 ;;
     --refresh) refresh=1 ;;
     --guests) guests=1 ;;
-    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
+    --debug-xen) debug_xen_wanted=1 ;;
+    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 0 ;;
     *) echo "provision.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -181,6 +185,11 @@ if ((guests || !offline)); then
   provision_guests
 fi
 
+# The Xen with line tables (provision-debug-xen.sh): built on request, reported whenever it is cached.
+# shellcheck source=test/lab/provision-debug-xen.sh
+. "$here/provision-debug-xen.sh"
+provision_debug_xen "$debug_xen_wanted"
+
 echo "XENKEYS_LAB_XEN=$xen"
 echo "XENKEYS_LAB_KERNEL=$kernel"
 echo "XENKEYS_LAB_INITRD=$initrd"
@@ -189,4 +198,9 @@ echo "XENKEYS_LAB_XEN_DEB=$xen_deb"
 echo "XENKEYS_LAB_KERNEL_DEB=$kernel_deb"
 [[ -z $guest_initrd ]] || echo "XENKEYS_LAB_GUEST_INITRD=$guest_initrd"
 [[ -z ${ssh_key:-} ]] || echo "XENKEYS_LAB_SSH_KEY=$ssh_key"
+if [[ -n $debug_xen_src ]]; then
+  echo "XENKEYS_LAB_DEBUG_XEN=$debug_xen"
+  echo "XENKEYS_LAB_DEBUG_XEN_SYMS=$debug_syms"
+  echo "XENKEYS_LAB_DEBUG_XEN_SOURCE=$debug_orig"
+fi
 echo "XENKEYS_LAB_QEMU=$(command -v qemu-system-x86_64)"

@@ -3,8 +3,11 @@
 // build: their `build-id:` is the file's), then on a live `d` from the lab's Xen, read from its serial log
 // since power-on (boot log with its build id included).
 
-import { chmodSync, copyFileSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +15,8 @@ import { reportFromInputs } from '../../src/cli/report-input.js';
 import { symbolise } from '../../src/cli/xen-syms.js';
 import type { Report } from '../../src/report/model.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
-import { labXenSyms, startXenLab, type XenLab } from './xen-lab.js';
+import type { DebugXen } from './boot-files.js';
+import { labDebugXen, labXenSyms, startXenLab, type XenLab } from './xen-lab.js';
 
 const RECORDING = path.join(ROOT, 'recordings/xen-4.17-smp8-big-dump/session.cast');
 const LAB_BUILD_ID = '151b373fd64b321593bf987fd923cd10dabadac4';
@@ -151,5 +155,87 @@ describe('a live `d` from the lab, symbolised', () => {
     const frames = report.symbols?.frames ?? {};
     for (const f of printed)
       expect(frames[f.address], f.symbol ?? '').toMatch(new RegExp(`^${xenFunction(f.symbol ?? '')}\\b`));
+  });
+});
+
+// Debian's xen-syms has no line table; this Xen is built from Debian's source with -g (provision.sh
+// --debug-xen), so its frames resolve to file:line, which must be real lines of Debian's source tree.
+// `nmi=fatal` and QEMU's monitor `nmi` then make it panic for real, for the findings, Markdown and bundle.
+describe('source lines from a Xen built with debug info, live', () => {
+  let lab: XenLab;
+  let debug: DebugXen;
+  let tree: string;
+  let monitor: string;
+  beforeAll(async () => {
+    debug = await labDebugXen();
+    tree = mkdtempSync(path.join(os.tmpdir(), 'xk-xen-tree-'));
+    execFileSync('tar', ['-xf', debug.source, '-C', tree, '--strip-components=1']);
+    monitor = path.join(mkdtempSync(path.join(os.tmpdir(), 'xk-qemu-mon-')), 'monitor.sock');
+    lab = await startXenLab({
+      serial: 'tcp',
+      smp: 2,
+      xen: 'debug-info',
+      xenArgs: ['nmi=fatal'],
+      qemuArgs: ['-monitor', `unix:${monitor},server=on,wait=off`],
+    });
+  });
+  afterAll(() => lab?.stop());
+
+  /** Every location of `function (file:line) ← caller (file:line)`, checked against the tree. */
+  const expectRealLines = (text: string | undefined, xenSymbol: string): void => {
+    const where = (text ?? '').split(' ← ').map((part) => /^(\S+) \((xen\/[^():]+):(\d+)\)$/.exec(part));
+    expect(where.length, text).toBeGreaterThan(0);
+    for (const m of where) {
+      expect(m, `${xenSymbol}: ${text}`).not.toBeNull();
+      const lines = readFileSync(path.join(tree, path.posix.normalize(m![2]!)), 'utf8').split('\n').length;
+      expect(Number(m![3]), text).toBeLessThanOrEqual(lines);
+    }
+    // The outermost is the function Xen printed (`.part.0` and the like are the compiler's).
+    const plain = (name: string): string => name.replace(/\..*$/, '');
+    expect(plain(where.at(-1)![1]!), text).toBe(plain(xenFunction(xenSymbol)));
+  };
+
+  it('names a real file:line for every frame of a `d` dump', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'xk-lab-lines-'));
+    const capture = await runCli(['capture', '--tcp', `127.0.0.1:${lab.tcpPort}`, '--keys', 'd', '-o', out]);
+    expect(capture.code, capture.stderr).toBe(0);
+    await lab.waitForLog('*** Dumping CPU1 ');
+    const run = await runCli(['report', lab.logPath, '--xen-syms', debug.xenSyms]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.symbols?.buildId).toBe(report.platform.buildId);
+    const d = report.captures.find((c) => c.key === 'd');
+    const cpus = (d?.parsed as { cpus: { callTrace: { address: string; symbol: string | null }[] }[] }).cpus;
+    const printed = cpus.flatMap((c) => c.callTrace).filter((f) => f.symbol !== null);
+    expect(printed.length).toBeGreaterThan(4);
+    for (const f of printed) expectRealLines(report.symbols?.frames[f.address], f.symbol ?? '');
+  });
+
+  // Last: the host does not come back from this.
+  it('a real panic (an NMI with nmi=fatal): its finding, Markdown and bundle give the source lines', async () => {
+    const from = lab.log().length;
+    const mon = connect(monitor);
+    await once(mon, 'connect');
+    mon.end('nmi\n');
+    const said = await lab.waitForLog('Panic on CPU 0:', { from });
+    await lab.waitForLog('****************************************\r\n', { from: said.end });
+    const json = await runCli(['report', lab.logPath, '--xen-syms', debug.xenSyms]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as Report;
+    const panic = report.findings[0]!;
+    expect(panic.headline).toMatch(/NMI|nmi/);
+    expect(panic.trace.length).toBeGreaterThan(1);
+    for (const f of [panic.rip!, ...panic.trace]) expectRealLines(f.source ?? undefined, f.symbol ?? '');
+    const top = `at ${panic.trace[0]!.source!}`;
+
+    const md = await runCli(['report', lab.logPath, '--xen-syms', debug.xenSyms, '--format', 'md']);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toContain(top);
+    const bundle = path.join(mkdtempSync(path.join(os.tmpdir(), 'xk-lab-bundle-')), 'b');
+    const mail = await runCli(['report', lab.logPath, '--xen-syms', debug.xenSyms, '--bundle', bundle]);
+    expect(mail.code, mail.stderr).toBe(0);
+    const text = readFileSync(path.join(bundle, 'xen-report.txt'), 'utf8');
+    // Prose and frames are wrapped at 78 columns for the mail.
+    expect(text.replace(/\s+/g, ' ')).toContain(`at ${panic.trace[0]!.source!}`);
   });
 });

@@ -1,15 +1,16 @@
 // Boots real Xen 4.17 (Debian's build) with a busybox dom0 under QEMU, for the `lab` vitest project.
 // The serial chardev's logfile records every byte the guest sends, client or not: boot is done when
 // it shows the dom0 prompt, and tests compare what a client saw against it.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootFiles, labDebugXen, type BootFiles } from './boot-files.js';
 import { GrowingLog, type LogMatch, type WaitOptions } from './growing-log.js';
 
 export type { LogMatch, WaitOptions };
+export { labDebugXen, labXenSyms } from './boot-files.js';
 
 export interface XenLabOptions {
   serial: 'tcp' | 'pty';
@@ -36,6 +37,11 @@ export interface XenLabOptions {
    * port forwarded to dom0's dropbear) for SSH as root with the lab's key (`sshPort`, `sshKey`).
    */
   ssh?: boolean;
+  /**
+   * 'debug-info': boot the Xen built from Debian's source with line tables (provision.sh --debug-xen)
+   * instead of Debian's binary. Default 'debian'.
+   */
+  xen?: 'debian' | 'debug-info';
 }
 
 export interface XenLab {
@@ -60,10 +66,6 @@ export interface XenLab {
 
 export const DOM0_READY = 'xenkeys-lab: dom0 ready';
 export const DOM0_PROMPT = '/ # ';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const provisionScript = join(here, 'provision.sh');
-const cacheDir = (): string => process.env['XENKEYS_LAB_CACHE'] ?? join(homedir(), '.cache', 'xenkeys-lab');
 
 const BASE_XEN_ARGS = ['console=com1', 'com1=115200,8n1', 'loglvl=all', 'guest_loglvl=all', 'noreboot'];
 const BASE_DOM0_ARGS = ['console=hvc0', 'earlyprintk=xen'];
@@ -95,57 +97,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-interface BootFiles {
-  xen: string;
-  kernel: string;
-  initrd: string;
-  qemu: string;
-  /** The hypervisor's xen-syms, from the -dbg package of the same build. */
-  xenSyms: string;
-  /** The key dom0's dropbear accepts for root (guest lab, when provisioned with dropbear). */
-  sshKey?: string;
-}
-
-/**
- * Runs provision.sh --offline: checks the cache, rebuilds a stale initramfs, never installs. With
- * `guests`, dom0's initramfs is the toolstack one.
- */
-function bootFiles(guests: boolean): Promise<BootFiles> {
-  return new Promise((resolve, reject) => {
-    const flags = guests ? ['--offline', '--guests'] : ['--offline'];
-    execFile('bash', [provisionScript, ...flags], (error, stdout, stderr) => {
-      const vars = new Map(
-        stdout
-          .split('\n')
-          .filter((line) => line.includes('='))
-          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-      );
-      const initrdKey = guests ? 'GUEST_INITRD' : 'INITRD';
-      const [xen, kernel, initrd, qemu, xenSyms] = ['XEN', 'KERNEL', initrdKey, 'QEMU', 'XEN_SYMS'].map((k) =>
-        vars.get(`XENKEYS_LAB_${k}`),
-      );
-      if (error || !xen || !kernel || !initrd || !qemu || !xenSyms) {
-        const why = stderr.trim() || error?.message || 'provision.sh printed no paths';
-        reject(
-          new Error(
-            `The Xen lab is not provisioned: ${why}\n` +
-              `Run test/lab/provision.sh (root on a fresh machine: it installs QEMU and friends, then ` +
-              `downloads ~75 MB of Debian packages into ${cacheDir()}).`,
-          ),
-        );
-        return;
-      }
-      const sshKey = vars.get('XENKEYS_LAB_SSH_KEY');
-      resolve({ xen, kernel, initrd, qemu, xenSyms, ...(sshKey ? { sshKey } : {}) });
-    });
-  });
-}
-
-/** The lab Xen's xen-syms (provisioned from the -dbg package): symbols for its call traces. */
-export async function labXenSyms(): Promise<string> {
-  return (await bootFiles(false)).xenSyms;
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -172,7 +123,9 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 export async function startXenLab(options: XenLabOptions): Promise<XenLab> {
-  const files = await bootFiles(options.guests ?? false);
+  const provisioned = await bootFiles(options.guests ?? false);
+  const files =
+    options.xen === 'debug-info' ? { ...provisioned, xen: (await labDebugXen()).xen } : provisioned;
   for (const path of [files.kernel, files.initrd]) {
     // A multiboot module's path ends at the first space (the rest is its command line).
     if (/\s/.test(path)) throw new Error(`Boot file path has whitespace, which QEMU cannot pass: ${path}`);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressesOf, sourceText, withSymbols } from '../../src/report/findings/frames.js';
 import { finding } from '../../src/report/findings/model.js';
+import { findingLines, findingsMarkdown } from '../../src/report/findings/render.js';
 import { parseAddr2line, parseBuildId, symbolMap } from '../../src/report/findings/symbols.js';
 
 describe('addr2line output', () => {
@@ -44,6 +45,58 @@ describe('addr2line output', () => {
     expect(sourceText(locations)).toBe(
       'spin_debug_check (/build/xen/common/spinlock.c:132) ← check_lock (/build/xen/common/spinlock.c:150)',
     );
+  });
+
+  // The lab's Xen 4.17.5 built from Debian's source with -g (test/lab/provision.sh --debug-xen): three
+  // addresses of a real panic and a lock, answered by llvm-symbolizer 14 --output-style=GNU -a -f -i
+  // (addr2line 2.40 printed the same text). A line table: every frame has its file:line.
+  const debugInfoAnswer = [
+    '0xffff82d040314416',
+    'spec_ctrl_exit_idle',
+    'xen/./arch/x86/include/asm/spec_ctrl.h:199',
+    'default_idle',
+    'xen/arch/x86/domain.c:90',
+    '0xffff82d040314e90',
+    'idle_loop',
+    'xen/arch/x86/domain.c:136',
+    '0xffff82d040230a50',
+    'get_cpu_info_from_stack',
+    'xen/./arch/x86/include/asm/current.h:82',
+    'get_cpu_info',
+    'xen/./arch/x86/include/asm/current.h:95',
+    '_spin_lock_cb',
+    'xen/common/spinlock.c:168',
+    '_spin_lock',
+    'xen/common/spinlock.c:185',
+    '',
+  ].join('\n');
+  const debugInfoAddresses = ['ffff82d040314416', 'ffff82d040314e90', 'ffff82d040230a50'];
+
+  it("reads a symboliser's answer from a xen-syms with a line table: file:line, inlined callers after ←", () => {
+    const map = symbolMap(parseAddr2line(debugInfoAnswer, debugInfoAddresses), debugInfoAddresses);
+    expect([...map.values()].map(sourceText)).toEqual([
+      'spec_ctrl_exit_idle (xen/./arch/x86/include/asm/spec_ctrl.h:199) ← default_idle (xen/arch/x86/domain.c:90)',
+      'idle_loop (xen/arch/x86/domain.c:136)',
+      'get_cpu_info_from_stack (xen/./arch/x86/include/asm/current.h:82) ← get_cpu_info ' +
+        '(xen/./arch/x86/include/asm/current.h:95) ← _spin_lock_cb (xen/common/spinlock.c:168) ← _spin_lock ' +
+        '(xen/common/spinlock.c:185)',
+    ]);
+  });
+
+  it('puts those lines in the findings as text and Markdown show them', () => {
+    const f = finding('xen-fatal-trap', 'critical', 'Xen crashed on CPU 0: FATAL TRAP: vec 2, NMI[0000]', {
+      rip: { address: 'ffff82d040314416', symbol: 'arch/x86/domain.c#default_idle+0xc6/0xf0', source: null },
+      trace: [
+        { address: 'ffff82d040314416', symbol: 'arch/x86/domain.c#default_idle+0xc6/0xf0', source: null },
+        { address: 'ffff82d040314e90', symbol: 'arch/x86/domain.c#idle_loop+0/0x130', source: null },
+      ],
+    });
+    const map = symbolMap(parseAddr2line(debugInfoAnswer, debugInfoAddresses), debugInfoAddresses);
+    const [out] = withSymbols([f], map);
+    const idle =
+      '[<ffff82d040314e90>] arch/x86/domain.c#idle_loop+0/0x130  at idle_loop (xen/arch/x86/domain.c:136)';
+    expect(findingLines(out!)).toContain(`      ${idle}`);
+    expect(findingsMarkdown([out!])).toContain('at idle_loop (xen/arch/x86/domain.c:136)');
   });
 
   it('reads the GNU build id from readelf -n', () => {
