@@ -92,18 +92,11 @@ describe('the report of any input', () => {
       const text = `(XEN) 'q' pressed -> dumping domain info (now = 1)\r\n(XEN) ${huge}\r\n${huge}\r\n(XEN) Gen`;
       return new TextEncoder().encode(text);
     };
-    const timed = (bytes: Uint8Array): number => {
-      const started = performance.now();
-      streamedReport(bytes, 1 << 20);
-      return performance.now() - started;
-    };
     const bytes = input(10);
     const report = streamedReport(bytes, 1 << 20);
-    // Linear in the line's length, by a ratio measured in this run (never an absolute time):
-    // 10× the bytes takes ~10× the time when linear, ~100× when quadratic.
-    const small = input(1);
-    timed(small);
-    expect(timed(bytes) / Math.max(1, timed(small))).toBeLessThan(40);
+    // No time is measured here (a shared machine's load makes any ratio flaky): the line is cut into
+    // pieces of at most MAX_LINE_BYTES, asserted below, so no parser ever sees more than one piece.
+    // Throughput on huge lines is printed by `npm run bench` (bench/report-targets.mjs).
     expectSound(report, referenceLines(bytes));
     // Each huge line reaches the report in pieces of at most MAX_LINE_BYTES, all inside the `q`.
     const pieces = (bytes: number): number => Math.ceil(bytes / MAX_LINE_BYTES);
