@@ -56,8 +56,13 @@ const CLUES: readonly [RegExp, Clue][] = [
 /** Any clue at all: one pass over a line that names Xen instead of one per clue. */
 const ANY_CLUE = new RegExp(CLUES.map(([re]) => re.source).join('|'));
 const KERNEL_STAMP = /^(?:.*?kernel: )?\[\s*\d+\.\d+\]\s?/;
-/** Every word a line must hold for a rule below to read more than its first character (one search). */
-const WORDS = /Xen|xen:events|Kernel panic|BUG|INFO: |kernel: /;
+const BARE_STAMP = /^\[\s*\d+\.\d+\]\s?/;
+/**
+ * Words every rule below needs (a clue names Xen, each first-character rule starts with one of them):
+ * a line with none of them, outside a call trace, says nothing here — one search instead of a dozen.
+ */
+const WORDS =
+  /Xen|xen:events|Kernel panic|BUG|INFO: |kernel: |Linux version|Call Trace:|Oops: |general protection fault/;
 
 export class Dom0Scanner {
   private readonly clues = new Set<Clue>();
@@ -78,16 +83,14 @@ export class Dom0Scanner {
   push(n: NormLine, index: number): void {
     if (n.kind !== 'foreign') return;
     const raw = n.text;
-    // Most dom0 lines hold none of the words: then only the first character after the stamp matters.
-    if (!WORDS.test(raw)) {
-      const text = raw.charCodeAt(0) === 0x5b ? raw.slice(bareStampEnd(raw)) : raw;
-      const c = text.charCodeAt(0);
-      if (c === 0x4c /* L */ || c === 0x43 /* C */ || c === 0x4f /* O */ || c === 0x67 /* g */ || this.trace)
-        this.read(text, index);
-      return;
-    }
+    if (this.trace === null && !WORDS.test(raw)) return;
     // The stamp regex walks the whole line looking for "kernel: ": only when the line has one.
-    this.read(raw.includes('kernel: ') ? raw.replace(KERNEL_STAMP, '') : raw.slice(bareStampEnd(raw)), index);
+    const text = raw.includes('kernel: ')
+      ? raw.replace(KERNEL_STAMP, '')
+      : raw.charCodeAt(0) === 0x5b
+        ? raw.replace(BARE_STAMP, '')
+        : raw;
+    this.read(text, index);
   }
 
   /** A line's text without its kernel stamp. */
@@ -164,38 +167,6 @@ export class Dom0Scanner {
     else if (c.has('hvm-detected')) i.mode = 'hvm';
     return i;
   }
-}
-
-/** Where a kernel stamp at the start, `[  12.345678] ` (`^\[\s*\d+\.\d+\]\s?`), ends; 0 without one. */
-function bareStampEnd(s: string): number {
-  if (s.charCodeAt(0) !== 0x5b) return 0;
-  let i = 1;
-  while (isSpace(s.charCodeAt(i))) i++;
-  const int = i;
-  while (isDigit(s.charCodeAt(i))) i++;
-  if (i === int || s.charCodeAt(i) !== 0x2e) return 0;
-  const frac = ++i;
-  while (isDigit(s.charCodeAt(i))) i++;
-  if (i === frac || s.charCodeAt(i) !== 0x5d) return 0;
-  return isSpace(s.charCodeAt(i + 1)) ? i + 2 : i + 1;
-}
-
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-
-/** What `\s` matches (ECMAScript WhiteSpace and LineTerminator). */
-function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 export function parseDom0Virt(lines: Iterable<string>): Dom0Info {
