@@ -138,7 +138,7 @@ function writeSection(dir, size) {
  * recording — boot log and key dumps — every 20 MiB: what a console server logs for months. A line
  * with Xen's prefix anywhere is Xen's: the recordings have key headers printed after dom0's prompt
  * (`/ # (XEN) 'h' pressed …`), which, repeated without their bodies, each opened a key section that
- * took in the dom0 lines after it (until this was excluded, 70 % of the "chatter" was in captures).
+ * took in the dom0 lines after it (until this was excluded, two thirds of the "chatter" was in captures).
  */
 function writeConserver(dir, size, raws) {
   const chatter = Buffer.from(
