@@ -77,8 +77,8 @@ export function startReportPipe(init: WorkerInit): ReportPipe {
       if (batchBytes >= BATCH) send();
     },
     async pause() {
-      // Small batches wait for more (draft() sends a full one): each message wakes the worker, and
-      // its answer this thread, and a message per chunk read cost more than the drafts themselves.
+      // Small batches wait for more (draft() sends a full one): each message wakes the worker, and its
+      // answer this thread; one per 64 KiB read was thousands of wake-ups for a big log.
       await until(() => inFlight <= IN_FLIGHT);
     },
     async drafted() {

@@ -114,7 +114,7 @@ class CaptureJson {
   }
 }
 
-/** Stands for a structure rendered apart; a string the parsers cannot produce from one console line. */
+/** Stands for a structure rendered apart (a console line that spells it: spliced() gives up). */
 const PLACEHOLDER = '\u0000xenkeys:rendered-apart\u0000';
 const QUOTED_PLACEHOLDER = JSON.stringify(PLACEHOLDER);
 
