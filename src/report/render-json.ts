@@ -85,7 +85,7 @@ function nested(value: unknown): string {
  * spaces after each newline, and a string holds no raw newline). The text is the same as nested's.
  */
 class CaptureJson {
-  /** A part's parsed structure → its JSON at depth 0, until the part's own capture is rendered. */
+  /** A part's parsed structure → its JSON (terminal-safe) at depth 0, until its own capture is rendered. */
   private readonly parts = new WeakMap<object, string>();
 
   render(capture: ReportCapture): string {
@@ -103,7 +103,8 @@ class CaptureJson {
     const texts: string[] = [];
     const parts = all.parts.map((part) => {
       if (part.parsed === null || typeof part.parsed !== 'object') return part;
-      const json = JSON.stringify(part.parsed, null, 2);
+      // Made terminal-safe once here: indenting adds only spaces.
+      const json = jsonTerminalSafe(JSON.stringify(part.parsed, null, 2));
       this.parts.set(part.parsed, json);
       // capture (2) → parsed (3) → parts (4) → part (5) → its parsed (6).
       texts.push(indented(json, 6));
@@ -124,13 +125,14 @@ function indented(json: string, depth: number): string {
 }
 
 /**
- * render(value) with its placeholders replaced by `texts`, in order; null when the placeholder does not
- * occur exactly that often (a console line that spells it: then the caller renders the plain way).
+ * render(value) with its placeholders replaced by `texts` (terminal-safe already), in order; null when
+ * the placeholder does not occur exactly that often (a console line that spells it: then the caller
+ * renders the plain way).
  */
 function spliced(render: (v: unknown) => string, value: unknown, texts: readonly string[]): string | null {
   const pieces = render(value).split(QUOTED_PLACEHOLDER);
   if (pieces.length !== texts.length + 1) return null;
   let out = pieces[0] as string;
-  texts.forEach((t, i) => (out += jsonTerminalSafe(t) + (pieces[i + 1] as string)));
+  texts.forEach((t, i) => (out += t + (pieces[i + 1] as string)));
   return out;
 }
