@@ -78,20 +78,22 @@ export async function fileOutput(
   const direct = existing !== null && (existing.isCharacterDevice() || existing.isFIFO());
   const temp = direct ? null : createTempBeside(file);
   const fd = temp ? temp.fd : openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW);
-  let queue: string[] = [];
-  let queued = 0;
+  // Text is encoded into one buffer as it comes and written from there: a buffer and a system call per
+  // chunk (a capture) cost twice as much as the encoding itself.
+  const buffer = Buffer.allocUnsafe(2 * WRITE_BYTES);
+  let used = 0;
   let closed = false;
   const flushSync = (): void => {
-    const pieces = queue;
-    queue = [];
-    queued = 0;
-    for (const piece of pieces) writeAllSync(fd, Buffer.from(piece, 'utf8'));
+    if (used > 0) writeAllSync(fd, buffer.subarray(0, used));
+    used = 0;
   };
   return {
     write: (chunk) => {
-      queue.push(chunk);
-      queued += chunk.length;
-      if (queued >= WRITE_BYTES) flushSync();
+      // A UTF-16 unit is at most 3 bytes of UTF-8: a chunk that might not fit goes after what is queued.
+      if (chunk.length * 3 > buffer.length - used) flushSync();
+      if (chunk.length * 3 > buffer.length) writeAllSync(fd, Buffer.from(chunk, 'utf8'));
+      else used += buffer.write(chunk, used, 'utf8');
+      if (used >= WRITE_BYTES) flushSync();
     },
     flush: async () => flushSync(),
     close: async () => {

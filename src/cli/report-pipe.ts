@@ -13,7 +13,7 @@ const BATCH = 256 * 1024;
 
 export interface ReportPipe {
   draft(draft: CaptureDraft, source: ReportSource): void;
-  /** Sends what is batched; waits while too much is on its way. */
+  /** Waits while too much is on its way (a batch goes once it is full, or at the end). */
   pause(): Promise<void>;
   /** Input ended: what the worker's finisher found, once it has every capture. */
   drafted(): Promise<Finished>;
@@ -77,7 +77,8 @@ export function startReportPipe(init: WorkerInit): ReportPipe {
       if (batchBytes >= BATCH) send();
     },
     async pause() {
-      send();
+      // Small batches wait for more (draft() sends a full one): each message wakes the worker, and its
+      // answer this thread; one per 64 KiB read was thousands of wake-ups for a big log.
       await until(() => inFlight <= IN_FLIGHT);
     },
     async drafted() {

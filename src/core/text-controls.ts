@@ -2,6 +2,8 @@
 // (U+202A–202E, U+2066–2069) reorder what is shown, zero-width characters and marks (U+200B–200F)
 // hide; a terminal acts on C0/C1 controls. Shown instead as `\u202e`, `\x1b`: visible, never applied.
 
+import { Buffer } from 'node:buffer';
+
 /** Bidi and zero-width controls. */
 export const BIDI_CONTROLS = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -31,5 +33,8 @@ export function terminalText(text: string): string {
 
 /** JSON text with the same value, but C1, DEL and bidi characters written as `\u` escapes. */
 export function jsonTerminalSafe(json: string): string {
+  // ASCII without DEL holds none of them: one native count and one search, instead of a regex over
+  // every character of a report that is almost always plain ASCII.
+  if (Buffer.byteLength(json, 'utf8') === json.length && !json.includes('\x7f')) return json;
   return json.replace(/[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, unicodeEscape);
 }

@@ -44,9 +44,9 @@ export function num(text: string | undefined): number | null {
 /** `a=1 b=x c={0-1}` → { a: '1', b: 'x', c: '{0-1}' } (values end at whitespace or a comma). */
 export function keyValues(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/([A-Za-z_][\w/-]*)\s*=\s*(\{[^}]*\}|\[[^\]]*\]|[^\s,]+)/g)) {
-    out[m[1] ?? ''] = m[2] ?? '';
-  }
+  // exec in a loop rather than matchAll: no iterator, and this runs for most lines of `q` and `e`.
+  const re = /([A-Za-z_][\w/-]*)\s*=\s*(\{[^}]*\}|\[[^\]]*\]|[^\s,]+)/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out[m[1] ?? ''] = m[2] ?? '';
   return out;
 }
 

@@ -53,8 +53,16 @@ const CLUES: readonly [RegExp, Clue][] = [
   [/Setting APIC routing to Xen PV\b/, 'pv'],
   [/Xen HVM callback vector for event delivery is enabled/, 'callback'],
 ];
+/** Any clue at all: one pass over a line that names Xen instead of one per clue. */
+const ANY_CLUE = new RegExp(CLUES.map(([re]) => re.source).join('|'));
 const KERNEL_STAMP = /^(?:.*?kernel: )?\[\s*\d+\.\d+\]\s?/;
 const BARE_STAMP = /^\[\s*\d+\.\d+\]\s?/;
+/**
+ * Words every rule below needs (a clue names Xen, each first-character rule starts with one of them):
+ * a line with none of them, outside a call trace, says nothing here — one search instead of a dozen.
+ */
+const WORDS =
+  /Xen|xen:events|Kernel panic|BUG|INFO: |kernel: |Linux version|Call Trace:|Oops: |general protection fault/;
 
 export class Dom0Scanner {
   private readonly clues = new Set<Clue>();
@@ -75,15 +83,21 @@ export class Dom0Scanner {
   push(n: NormLine, index: number): void {
     if (n.kind !== 'foreign') return;
     const raw = n.text;
+    if (this.trace === null && !WORDS.test(raw)) return;
     // The stamp regex walks the whole line looking for "kernel: ": only when the line has one.
     const text = raw.includes('kernel: ')
       ? raw.replace(KERNEL_STAMP, '')
       : raw.charCodeAt(0) === 0x5b
         ? raw.replace(BARE_STAMP, '')
         : raw;
+    this.read(text, index);
+  }
+
+  /** A line's text without its kernel stamp. */
+  private read(text: string, index: number): void {
     const i = this.info;
     // Every clue names Xen: one search rules them all out for most lines.
-    if (this.said.size < CLUES.length && text.includes('Xen')) {
+    if (this.said.size < CLUES.length && text.includes('Xen') && ANY_CLUE.test(text)) {
       for (const [re, clue] of CLUES) {
         if (!this.said.has(re) && re.test(text)) {
           this.said.add(re);

@@ -181,9 +181,9 @@ export class ExecStateReader {
     if ((l === UPPER_L + LOWER && /^ler: /.test(text)) || (space && /^\s+to [0-9a-f]{16}/.test(text)))
       return true;
     if ((space || (l >= A && l <= Z)) && REG_ROW.test(text)) {
-      for (const m of text.matchAll(/([A-Za-z][\w]*):\s*([0-9a-fA-F]+)/g)) {
+      const re = /([A-Za-z][\w]*):\s*([0-9a-fA-F]+)/g;
+      for (let m = re.exec(text); m !== null; m = re.exec(text))
         s.registers[m[1] ?? ''] = (m[2] ?? '').toLowerCase();
-      }
       return true;
     }
     return false;

@@ -92,10 +92,13 @@ export function normaliseLine(input: string): NormLine {
   return { raw, kind: 'xen', leader, domain: null, timestamp, text: rest };
 }
 
-/** XEN_AGAIN can only match text that starts with `(` or with white space (most text starts otherwise). */
+/**
+ * XEN_AGAIN can only match text that starts with `(` or with white space (most text starts otherwise),
+ * and holds `(XEN)` (register rows and stack words start with spaces: one search turns them away).
+ */
 function mayRepeatPrefix(rest: string): boolean {
   const c = rest.charCodeAt(0);
-  return c === 0x28 || c <= 0x20 || c === 0xa0 || c >= 0x1680;
+  return (c === 0x28 || c <= 0x20 || c === 0xa0 || c >= 0x1680) && rest.includes('(XEN)');
 }
 
 function stamp(text: string, millis: boolean): Timestamp {

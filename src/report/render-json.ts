@@ -16,12 +16,14 @@ export function renderJson(report: Report): string {
 export function* renderJsonChunks(report: Report): Generator<string> {
   yield '{';
   let first = true;
+  const captures = new CaptureJson();
   for (const [key, value] of Object.entries(report)) {
     yield `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
     first = false;
     if (Array.isArray(value) && value.length > 0) {
       yield '[\n';
-      for (const [j, item] of value.entries()) yield `${j > 0 ? ',\n' : ''}    ${nested(item)}`;
+      const item = key === 'captures' ? (c: ReportCapture) => captures.render(c) : nested;
+      for (const [j, v] of value.entries()) yield `${j > 0 ? ',\n' : ''}    ${item(v as ReportCapture)}`;
       yield '\n  ]';
     } else yield member(value);
   }
@@ -36,12 +38,13 @@ export function* renderJsonChunks(report: Report): Generator<string> {
 export class JsonReportStream {
   private captures = 0;
   private opened = false;
+  private readonly json = new CaptureJson();
 
   constructor(private readonly source: () => ReportSource) {}
 
   capture(capture: ReportCapture): string {
     const head = this.open();
-    return `${head}${this.captures++ > 0 ? ',' : ''}\n    ${nested(capture)}`;
+    return `${head}${this.captures++ > 0 ? ',' : ''}\n    ${this.json.render(capture)}`;
   }
 
   *end(report: Report): Generator<string> {
@@ -73,4 +76,63 @@ function member(value: unknown): string {
 
 function nested(value: unknown): string {
   return jsonTerminalSafe(JSON.stringify([[value]], null, 2).slice(10, -6));
+}
+
+/**
+ * Captures as items of `captures` (nested). A `*` part's parsed structure is also the `parsed` of that
+ * part's own capture, which follows the `*` (report/finisher.ts): it is stringified once, for the `*`,
+ * and the part's capture reuses that text, indented for its place (stringify's indentation is only
+ * spaces after each newline, and a string holds no raw newline). The text is the same as nested's.
+ */
+class CaptureJson {
+  /** A part's parsed structure → its JSON (terminal-safe) at depth 0, until its own capture is rendered. */
+  private readonly parts = new WeakMap<object, string>();
+
+  render(capture: ReportCapture): string {
+    const parsed = capture.parsed as { parts?: unknown } | null;
+    if (capture.key === '*' && parsed !== null && Array.isArray(parsed.parts)) return this.star(capture);
+    const shared = parsed === null ? undefined : this.parts.get(parsed);
+    if (shared === undefined) return nested(capture);
+    this.parts.delete(parsed as object);
+    // The capture at depth 2: its `parsed` is at depth 3.
+    return spliced(nested, { ...capture, parsed: PLACEHOLDER }, [indented(shared, 3)]) ?? nested(capture);
+  }
+
+  private star(capture: ReportCapture): string {
+    const all = capture.parsed as unknown as { parts: { parsed: object | null }[] };
+    const texts: string[] = [];
+    const parts = all.parts.map((part) => {
+      if (part.parsed === null || typeof part.parsed !== 'object') return part;
+      // Made terminal-safe once here: indenting adds only spaces.
+      const json = jsonTerminalSafe(JSON.stringify(part.parsed, null, 2));
+      this.parts.set(part.parsed, json);
+      // capture (2) → parsed (3) → parts (4) → part (5) → its parsed (6).
+      texts.push(indented(json, 6));
+      return { ...part, parsed: PLACEHOLDER };
+    });
+    const copy = { ...capture, parsed: { ...all, parts } as unknown as ReportCapture['parsed'] };
+    return spliced(nested, copy, texts) ?? nested(capture);
+  }
+}
+
+/** Stands for a structure rendered apart (a console line that spells it: spliced() gives up). */
+const PLACEHOLDER = '\u0000xenkeys:rendered-apart\u0000';
+const QUOTED_PLACEHOLDER = JSON.stringify(PLACEHOLDER);
+
+/** JSON text made at depth 0, as stringify would write it at `depth`. */
+function indented(json: string, depth: number): string {
+  return json.includes('\n') ? json.replaceAll('\n', `\n${' '.repeat(depth * 2)}`) : json;
+}
+
+/**
+ * render(value) with its placeholders replaced by `texts` (terminal-safe already), in order; null when
+ * the placeholder does not occur exactly that often (a console line that spells it: then the caller
+ * renders the plain way).
+ */
+function spliced(render: (v: unknown) => string, value: unknown, texts: readonly string[]): string | null {
+  const pieces = render(value).split(QUOTED_PLACEHOLDER);
+  if (pieces.length !== texts.length + 1) return null;
+  let out = pieces[0] as string;
+  texts.forEach((t, i) => (out += t + (pieces[i + 1] as string)));
+  return out;
 }

@@ -43,38 +43,46 @@ export function parseEvtchn(lines: readonly string[], norms?: readonly NormLine[
       out.unrecognised.push(line);
       continue;
     }
-    if (/^'e' pressed -> /.test(t) || /^\s+port \[p\/m\/s\]/.test(t)) continue;
-    const d = /^Event channel information for domain (\d+):/.exec(t);
-    if (d) {
-      out.domains.push((dom = { id: Number(d[1]), pollingVcpus: null, ports: [] }));
-      continue;
-    }
-    const poll = /^Polling vCPUs: \{(.*)\}/.exec(t);
-    if (poll && dom) {
-      dom.pollingVcpus = parseCpuList(poll[1] ?? '');
-      continue;
-    }
+    // Port lines are most of the output: tried first (no other pattern can match one).
     const p = PORT.exec(t);
-    if (p && dom) {
-      const kv = keyValues(p[5] ?? '');
-      const state = num(kv['s']) ?? 0;
-      const fields = { ...kv };
-      delete fields['s'];
-      delete fields['n'];
-      delete fields['x'];
-      dom.ports.push({
-        port: Number(p[1]),
-        pending: Number(p[2]),
-        masked: Number(p[3]),
-        selector: (p[4] ?? '').trim(),
-        state,
-        stateName: STATES[state] ?? null,
-        notifyVcpu: num(kv['n']),
-        fields,
-      });
-      continue;
+    if (p) {
+      if (dom) {
+        dom.ports.push(port(p));
+        continue;
+      }
+    } else {
+      if (/^'e' pressed -> /.test(t) || /^\s+port \[p\/m\/s\]/.test(t)) continue;
+      const d = /^Event channel information for domain (\d+):/.exec(t);
+      if (d) {
+        out.domains.push((dom = { id: Number(d[1]), pollingVcpus: null, ports: [] }));
+        continue;
+      }
+      const poll = /^Polling vCPUs: \{(.*)\}/.exec(t);
+      if (poll && dom) {
+        dom.pollingVcpus = parseCpuList(poll[1] ?? '');
+        continue;
+      }
     }
     out.unrecognised.push(line);
   }
   return out;
+}
+
+function port(p: RegExpExecArray): EvtchnPort {
+  const kv = keyValues(p[5] ?? '');
+  const state = num(kv['s']) ?? 0;
+  // The other fields, in the order printed (no `delete`: it would leave a slow dictionary object).
+  const fields: Record<string, string> = {};
+  for (const key of Object.keys(kv))
+    if (key !== 's' && key !== 'n' && key !== 'x') fields[key] = kv[key] ?? '';
+  return {
+    port: Number(p[1]),
+    pending: Number(p[2]),
+    masked: Number(p[3]),
+    selector: (p[4] ?? '').trim(),
+    state,
+    stateName: STATES[state] ?? null,
+    notifyVcpu: num(kv['n']),
+    fields,
+  };
 }
