@@ -43,7 +43,9 @@ async function run(): Promise<void> {
   let source: ReportSource = { kind: 'log', name: null };
   let stream: ReportStreamRenderer | null = null;
   const finisher = new CaptureFinisher(
-    (capture) => out.write((stream ??= start(() => source)).capture(capture)),
+    (capture) => {
+      for (const piece of (stream ??= start(() => source)).capture(capture)) out.write(piece);
+    },
     HOLD_BYTES_STREAMING,
   );
   const send = (message: FromWorker): void => port.postMessage(message);

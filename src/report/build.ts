@@ -19,6 +19,7 @@ import {
   type ReportSource,
   type ReportStats,
 } from './model.js';
+import { PARSE_WINDOW_CHARS, type TextRest, type TextSpill } from './text-rest.js';
 
 /** Bounds on the lines kept outside captures: a months-long conserver log must still stream. */
 const OTHER_MAX_LINES = 20_000;
@@ -43,6 +44,12 @@ export interface BuilderOptions {
   onDraft?: (draft: CaptureDraft) => void;
   /** Each capture once parsed, at once (before it waits for the `h` list that may name its key). */
   onParsed?: (capture: ReportCapture) => void;
+  /**
+   * Put a section's lines past PARSE_WINDOW_CHARS here (text-rest.ts) instead of holding them: it is
+   * parsed from that window, and its rest is copied into the output from the spill. Without a spill a
+   * section is held and parsed whole.
+   */
+  spill?: TextSpill;
 }
 
 /** A capture cut by markers (or by anything else that knows where a key's output begins and ends). */
@@ -75,6 +82,9 @@ export class ReportBuilder {
   };
   private openSection: Section | null = null;
   private openSectionStart: number | null = null;
+  private readonly spill: TextSpill | null;
+  /** The section whose rest is being spilled. */
+  private spilling: Section | null = null;
   private lineTime: number | null = null;
   private readonly other = { lines: [] as string[], droppedLines: 0 };
   private otherBytes = 0;
@@ -87,8 +97,12 @@ export class ReportBuilder {
     const onCapture = options.onCapture ?? ((c: ReportCapture) => void this.captures.push(c));
     const holdBytes = options.holdBytes ?? (options.onCapture ? HOLD_BYTES_STREAMING : Infinity);
     this.onDraft = options.onDraft ?? null;
+    this.spill = options.spill ?? null;
     // Lines parsed here are read normalised from the splitter; a worker normalises its own.
-    this.splitter = new SectionSplitter((item) => this.onItem(item), { keepNorms: !this.onDraft });
+    this.splitter = new SectionSplitter((item) => this.onItem(item), {
+      keepNorms: !this.onDraft,
+      ...(this.spill ? { windowChars: PARSE_WINDOW_CHARS } : {}),
+    });
     this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed);
   }
 
@@ -131,6 +145,11 @@ export class ReportBuilder {
       complete: !cut && (capture.key !== 'w' || replay !== null),
     };
     this.complete(draft, capture.lines, norms);
+  }
+
+  /** End of input: a section still open is complete now (before a finisher of drafts is asked). */
+  endInput(): void {
+    this.splitter.flush();
   }
 
   /**
@@ -179,7 +198,9 @@ export class ReportBuilder {
     if (item.type === 'section') {
       const s = item.section;
       const start = this.openSection === s ? this.openSectionStart : null;
-      this.complete(fromSection(s, start), s.lines, s.norms);
+      const rest = this.spilling === s ? (this.spill as TextSpill).end() : null;
+      this.spilling = null;
+      this.complete(fromSection(s, start, rest), s.lines, s.norms);
       this.events.boundary();
       this.openSection = null;
       return;
@@ -188,6 +209,11 @@ export class ReportBuilder {
       this.openSection = item.section;
       this.openSectionStart = this.lineTime;
       this.events.boundary();
+    }
+    if (item.rest && this.spill) {
+      if (this.spilling !== item.section) this.spill.begin();
+      this.spilling = item.section;
+      this.spill.write(`\n${item.raw}`);
     }
     this.scan(item.norm, item.replay, item.section !== null);
   }
@@ -217,17 +243,18 @@ export class ReportBuilder {
   }
 }
 
-function fromSection(s: Section, start: number | null): CaptureDraft {
+function fromSection(s: Section, start: number | null, rest: TextRest | null): CaptureDraft {
   return {
     key: s.key,
     description: s.description,
     start,
-    lines: s.lines.length,
+    lines: s.lines.length + s.rest,
     text: s.lines.join('\n'),
     found: s.found,
     end: null,
     endReason: null,
     complete: s.complete,
+    ...(rest ? { parsedLines: s.lines.length, textRest: rest } : {}),
   };
 }
 

@@ -8,12 +8,14 @@
 
 import { jsonTerminalSafe } from '../core/text-controls.js';
 import { REPORT_SCHEMA, type Report, type ReportCapture, type ReportSource } from './model.js';
+import { type RestReader, wholeText } from './text-rest.js';
 
 export function renderJson(report: Report): string {
   return [...renderJsonChunks(report)].join('');
 }
 
-export function* renderJsonChunks(report: Report): Generator<string> {
+/** `read`: where the text of captures too long to hold (text-rest.ts) is read back from. */
+export function* renderJsonChunks(report: Report, read?: RestReader): Generator<string> {
   yield '{';
   let first = true;
   for (const [key, value] of Object.entries(report)) {
@@ -21,7 +23,11 @@ export function* renderJsonChunks(report: Report): Generator<string> {
     first = false;
     if (Array.isArray(value) && value.length > 0) {
       yield '[\n';
-      for (const [j, item] of value.entries()) yield `${j > 0 ? ',\n' : ''}    ${nested(item)}`;
+      for (const [j, item] of value.entries()) {
+        yield j > 0 ? ',\n    ' : '    ';
+        if (key === 'captures') yield* captureJson(item as ReportCapture, read);
+        else yield nested(item);
+      }
       yield '\n  ]';
     } else yield member(value);
   }
@@ -37,11 +43,15 @@ export class JsonReportStream {
   private captures = 0;
   private opened = false;
 
-  constructor(private readonly source: () => ReportSource) {}
+  constructor(
+    private readonly source: () => ReportSource,
+    private readonly read?: RestReader,
+  ) {}
 
-  capture(capture: ReportCapture): string {
+  *capture(capture: ReportCapture): Generator<string> {
     const head = this.open();
-    return `${head}${this.captures++ > 0 ? ',' : ''}\n    ${nested(capture)}`;
+    yield `${head}${this.captures++ > 0 ? ',' : ''}\n    `;
+    yield* captureJson(capture, this.read);
   }
 
   *end(report: Report): Generator<string> {
@@ -63,6 +73,24 @@ export class JsonReportStream {
     this.opened = true;
     return `{\n  "schema": ${member(REPORT_SCHEMA)},\n  "source": ${member(this.source())},\n  "captures": [`;
   }
+}
+
+/** A capture as an array item; one whose text is partly spilled has that text copied in, in pieces. */
+function* captureJson(capture: ReportCapture, read: RestReader | undefined): Generator<string> {
+  if (!capture.textRest) {
+    yield nested(capture);
+    return;
+  }
+  const shown: Partial<ReportCapture> = { ...capture, text: '' };
+  delete shown.textRest;
+  const json = nested(shown);
+  // The first `"text": ` is the capture's own: the fields before it hold no unescaped quote.
+  const at = json.indexOf('"text": ""') + '"text": "'.length;
+  yield json.slice(0, at);
+  // Pieces never split a surrogate pair (the rest is read back whole characters at a time), so each
+  // is escaped exactly as its part of the whole string would be.
+  for (const piece of wholeText(capture, read)) yield jsonTerminalSafe(JSON.stringify(piece).slice(1, -1));
+  yield json.slice(at);
 }
 
 // Indented as a member of the top-level object (depth 1) or an item of one of its arrays (depth 2):
