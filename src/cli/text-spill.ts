@@ -67,7 +67,7 @@ export const readSpilled: RestReader = function* (rest) {
   try {
     const decoder = new TextDecoder('utf-8');
     const buffer = Buffer.alloc(READ_BLOCK);
-    for (let at = rest.at, left = rest.length; left > 0; ) {
+    for (let at = rest.at, left = rest.length; left > 0;) {
       const n = readSync(fd, buffer, 0, Math.min(READ_BLOCK, left), at);
       if (n === 0) throw new Error(`${rest.spill} ends before its text does`);
       at += n;

@@ -55,7 +55,9 @@ ${nav(report, alarms)}</header>
       body.push(
         `<div class="part" id="${anchorOf(part)}">${keyHeading(part, 3)}${keyMeta(part, false)}${keyBody(report, part)}</div>`,
       );
-    body.push(verbatim(`Verbatim output (${group(capture.lines)} lines)`, capture.textRest ? '' : capture.text));
+    body.push(
+      verbatim(`Verbatim output (${group(capture.lines)} lines)`, capture.textRest ? '' : capture.text),
+    );
     const card = `<section class="card key" id="${id}" aria-labelledby="${id}-h">\n${body.join('\n')}\n</section>\n`;
     if (!capture.textRest) yield card;
     else {

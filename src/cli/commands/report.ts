@@ -110,8 +110,8 @@ export async function runReport(
   if (flags.findings) {
     // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
     const spill = openTextSpill();
-    const report = await reportFromInputs(files, stdin, { onCapture: () => undefined, spill }).finally(
-      () => spill.dispose(),
+    const report = await reportFromInputs(files, stdin, { onCapture: () => undefined, spill }).finally(() =>
+      spill.dispose(),
     );
     await syms(report);
     const text = renderFindingsText(report.findings);
