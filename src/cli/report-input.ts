@@ -196,7 +196,9 @@ async function feed(
     return;
   }
   kind('log');
-  const fold = new SessionFold(builderSink(builder, { times: false }));
+  const fold = new SessionFold(builderSink(builder, { times: false }), {
+    maxCaptureText: builder.windowChars,
+  });
   let total = 0;
   for await (const chunk of all()) {
     total += chunk.length;

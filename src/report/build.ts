@@ -6,7 +6,7 @@
 import { BootScanner } from '../parse/boot.js';
 import { Dom0Scanner } from '../parse/dom0-virt.js';
 import { EventScanner } from '../parse/events.js';
-import { detach, normaliseAll, type NormLine } from '../parse/prefix.js';
+import { detach, LineNormaliser, normaliseAll, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
 import { withDom0Panic } from './dom0-event.js';
 import { emptyDigest } from './findings/digest.js';
@@ -19,7 +19,8 @@ import {
   type ReportSource,
   type ReportStats,
 } from './model.js';
-import { PARSE_WINDOW_CHARS, type TextRest, type TextSpill } from './text-rest.js';
+import { fromSection, replayRange } from './section-draft.js';
+import { PARSE_WINDOW_CHARS, type TextSpill } from './text-rest.js';
 
 /** Bounds on the lines kept outside captures: a months-long conserver log must still stream. */
 const OTHER_MAX_LINES = 20_000;
@@ -83,8 +84,10 @@ export class ReportBuilder {
   private openSection: Section | null = null;
   private openSectionStart: number | null = null;
   private readonly spill: TextSpill | null;
-  /** The section whose rest is being spilled. */
-  private spilling: Section | null = null;
+  /** The section whose rest is being spilled, or the marker capture's (`capture`, and its lines). */
+  private spilling: Section | 'capture' | null = null;
+  private restLines = 0;
+  private restNorms = new LineNormaliser();
   private lineTime: number | null = null;
   private readonly other = { lines: [] as string[], droppedLines: 0 };
   private otherBytes = 0;
@@ -106,6 +109,32 @@ export class ReportBuilder {
     this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed);
   }
 
+  /** Characters of a capture kept and parsed (a fold cutting captures keeps no more: SessionFold). */
+  get windowChars(): number {
+    return this.spill ? PARSE_WINDOW_CHARS : Infinity;
+  }
+
+  /**
+   * A line of the marker capture being cut, past windowChars (`head`: its lines before, which
+   * addCapture gets again): spilled, and read for the platform and events in order, head first.
+   */
+  addRestLine(text: string, head: readonly string[]): void {
+    if (!this.spill) return;
+    if (this.spilling !== 'capture') {
+      // What plain lines opened ends before this capture (addCapture would end it), its rest with it.
+      this.splitter.flush();
+      this.spill.begin();
+      this.spilling = 'capture';
+      this.restLines = 0;
+      this.restNorms = new LineNormaliser();
+      this.events.boundary();
+      for (const line of head) this.scan(this.restNorms.next(line), false, true);
+    }
+    this.restLines++;
+    this.spill.write(`\n${text}`);
+    this.scan(this.restNorms.next(text), false, true);
+  }
+
   /**
    * One line of a plain log; a capture's lines go through addCapture instead. `t`, the session seconds
    * of the line when a recording has them, becomes the `start` of a section it opens.
@@ -123,13 +152,18 @@ export class ReportBuilder {
       ? { ...input, lines: input.lines.flatMap((l) => l.split(/\r?\n/)) }
       : input;
     this.splitter.flush();
-    this.events.boundary();
+    const rest = this.spilling === 'capture' ? (this.spill as TextSpill).end() : null;
+    this.spilling = null;
     const norms = normaliseAll(capture.lines);
     const replay = capture.key === 'w' ? replayRange(norms) : null;
-    norms.forEach((norm, i) => {
-      const inReplay = replay !== null && i > replay.header && i <= replay.end;
-      this.scan(norm, inReplay, true);
-    });
+    // A capture with a rest was read as its lines came (addRestLine).
+    if (!rest) {
+      this.events.boundary();
+      norms.forEach((norm, i) => {
+        const inReplay = replay !== null && i > replay.header && i <= replay.end;
+        this.scan(norm, inReplay, true);
+      });
+    }
     this.events.boundary();
     const endReason = capture.endReason ?? null;
     const cut = endReason !== null && endReason !== 'quiet' && endReason !== 'no-output';
@@ -137,12 +171,13 @@ export class ReportBuilder {
       key: capture.key,
       description: capture.description,
       start: capture.start,
-      lines: capture.lines.length,
+      lines: capture.lines.length + (rest ? this.restLines : 0),
       text: capture.lines.join('\n'),
       found: 'marker',
       end: capture.end ?? null,
       endReason,
       complete: !cut && (capture.key !== 'w' || replay !== null),
+      ...(rest ? { parsedLines: capture.lines.length, textRest: rest } : {}),
     };
     this.complete(draft, capture.lines, norms);
   }
@@ -241,34 +276,6 @@ export class ReportBuilder {
       this.otherBytes += raw.length + 1;
     } else o.droppedLines++;
   }
-}
-
-function fromSection(s: Section, start: number | null, rest: TextRest | null): CaptureDraft {
-  return {
-    key: s.key,
-    description: s.description,
-    start,
-    lines: s.lines.length + s.rest,
-    text: s.lines.join('\n'),
-    found: s.found,
-    end: null,
-    endReason: null,
-    complete: s.complete,
-    ...(rest ? { parsedLines: s.lines.length, textRest: rest } : {}),
-  };
-}
-
-/** In a `w` capture: the header's index and the closing copy's, or null when it never came. */
-function replayRange(norms: readonly NormLine[]): { header: number; end: number } | null {
-  const header = norms.findIndex((n) => /^'w' pressed -> /.test(n.text));
-  if (header < 0) return null;
-  const h = norms[header] as NormLine;
-  for (let i = norms.length - 1; i > header; i--) {
-    const n = norms[i] as NormLine;
-    if (n.kind === 'xen' && n.text === h.text && n.timestamp?.text === h.timestamp?.text)
-      return { header, end: i };
-  }
-  return null;
 }
 
 /** Plain lines with no markers: a raw log, `xl dmesg`, a pasted mail. */
