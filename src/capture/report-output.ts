@@ -53,6 +53,8 @@ async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<strin
 /** Output written piece by piece while the input is still read: queue with `write`, drain with `flush`. */
 export interface ChunkOutput {
   write(chunk: string): void;
+  /** Pieces written in order, taken only as the destination can take them (a capture's huge text). */
+  writeAll(pieces: Iterable<string>): void;
   /** Writes what is queued; resolves when the destination can take more. */
   flush(): Promise<void>;
   /** Everything written: the file is renamed into place. */
@@ -95,11 +97,15 @@ export async function fileOutput(
     if (text.length * 3 <= scratch.length) writeAllSync(fd, scratch.subarray(0, scratch.write(text, 'utf8')));
     else writeAllSync(fd, Buffer.from(text, 'utf8'));
   };
+  const write = (chunk: string): void => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= WRITE_BYTES) flushSync();
+  };
   return {
-    write: (chunk) => {
-      queue.push(chunk);
-      queued += chunk.length;
-      if (queued >= WRITE_BYTES) flushSync();
+    write,
+    writeAll: (pieces) => {
+      for (const piece of pieces) write(piece);
     },
     flush: async () => flushSync(),
     close: async () => {
@@ -121,23 +127,39 @@ export async function fileOutput(
 
 /** To stdout (or any stream), with backpressure; a reader that stops early is not an error. */
 export function streamOutput(stream: NodeJS.WritableStream): ChunkOutput {
-  let queue: string[] = [];
+  // Strings, and pieces not taken yet (read as the stream drains, so a huge text is never all queued).
+  let queue: (string | Iterable<string>)[] = [];
   let failure: Error | null = null;
   let gone = false;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') gone = true;
     else failure ??= e;
   });
+  const send = async (text: string): Promise<void> => {
+    if (text !== '' && !gone && !stream.write(text)) await drained(stream);
+    if (failure) throw failure;
+  };
   const flush = async (): Promise<void> => {
     if (failure) throw failure;
-    if (gone || queue.length === 0) return;
-    const text = queue.join('');
+    const entries = queue;
     queue = [];
-    if (!stream.write(text)) await drained(stream);
-    if (failure) throw failure;
+    let text = '';
+    for (const entry of entries) {
+      if (gone) return;
+      if (typeof entry === 'string') text += entry;
+      else
+        for (const piece of entry) {
+          text += piece;
+          if (text.length < WRITE_BYTES) continue;
+          await send(text);
+          text = '';
+        }
+    }
+    await send(text);
   };
   return {
     write: (chunk) => void (gone || queue.push(chunk)),
+    writeAll: (pieces) => void (gone || queue.push(pieces)),
     flush,
     close: flush,
     abort: async () => undefined,

@@ -140,14 +140,13 @@ export async function runReport(
     // Captures are written (or put aside) as they complete and then forgotten; the rest follows at the end.
     let stream: ReportStreamRenderer | null = null;
     const report = await reportFromInputs(files, stdin, {
-      onCapture: (capture, source) => {
-        for (const piece of (stream ??= spooled.start(() => source)).capture(capture)) out.write(piece);
-      },
+      onCapture: (capture, source) => out.writeAll((stream ??= spooled.start(() => source)).capture(capture)),
       pause: () => out.flush(),
       spill,
     });
     await syms(report);
-    for (const chunk of (stream ??= spooled.start(() => report.source)).end(report)) out.write(chunk);
+    // After the captures' pieces, which stdout may not have taken yet: in order, as it drains.
+    out.writeAll((stream ??= spooled.start(() => report.source)).end(report));
     await out.close();
   } catch (error) {
     await out.abort();
