@@ -10,6 +10,11 @@ import type { CaptureSpool } from '../report/spooled-stream.js';
 import { createNewFile, makeUniqueDir, writeAllSync } from '../record/safe-files.js';
 
 const BLOCK = 1024 * 1024;
+/**
+ * Captures queued for the file are written once this much is queued: little, so the queued strings die
+ * young (held longer they outlive a young collection and then wait in the old space for a full one).
+ */
+const WRITE_BYTES = 256 * 1024;
 
 export interface DisposableSpool extends CaptureSpool {
   /** The spool file (in a folder of its own). */
@@ -38,7 +43,7 @@ export function openCaptureSpool(): DisposableSpool {
       const line = `${JSON.stringify(capture)}\n`;
       queue.push(line);
       queued += line.length;
-      if (queued >= BLOCK) flush();
+      if (queued >= WRITE_BYTES) flush();
     },
     *read() {
       flush();

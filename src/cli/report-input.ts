@@ -16,6 +16,7 @@ import { builderSink } from '../report/fold-feed.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
 import { sourceMetaFromCast } from '../report/source-meta.js';
+import type { TextSpill } from '../report/text-rest.js';
 import { describeHead, xenkeysDocument } from './input-kind.js';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -38,6 +39,8 @@ export interface InputOptions {
   };
   /** Awaited after each chunk read (a writer draining what onCapture gave it). */
   pause?: () => Promise<void>;
+  /** Where a capture's text past the parse window goes (report/text-rest.ts); else it is held. */
+  spill?: TextSpill;
 }
 
 /** A chunked byte source: a file read into one reused buffer, or a stream. */
@@ -56,15 +59,15 @@ export async function reportFromInputs(
     name: names[0] ?? null,
     ...(inputs.length > 1 ? { files: names.map((n) => n ?? '-') } : {}),
   });
-  const { onCapture, drafts } = options;
-  const builder: ReportBuilder = new ReportBuilder(
-    source('log'),
-    drafts
-      ? { onDraft: (draft) => drafts.onDraft(draft, builder.source) }
+  const { onCapture, drafts, spill } = options;
+  const builder: ReportBuilder = new ReportBuilder(source('log'), {
+    ...(drafts
+      ? { onDraft: (draft: CaptureDraft) => drafts.onDraft(draft, builder.source) }
       : onCapture
-        ? { onCapture: (capture) => onCapture(capture, builder.source) }
-        : {},
-  );
+        ? { onCapture: (capture: ReportCapture) => onCapture(capture, builder.source) }
+        : {}),
+    ...(spill ? { spill } : {}),
+  });
   const pause = options.pause ?? (async () => undefined);
   const seen: string[] = [];
   // A raw log beside its captures.json: the console and the start come from there.
@@ -89,6 +92,8 @@ export async function reportFromInputs(
       });
     }
   }
+  // The last section goes to the worker before it is asked what it found, or it would be lost.
+  builder.endInput();
   const report = builder.finish(drafts ? await drafts.drafted() : undefined);
   // A report of nothing would read "no alarming events": say instead that there was nothing to read.
   if (report.stats.xenLines === 0 && report.stats.guestLines === 0 && report.events.length === 0) {
@@ -191,7 +196,9 @@ async function feed(
     return;
   }
   kind('log');
-  const fold = new SessionFold(builderSink(builder, { times: false }));
+  const fold = new SessionFold(builderSink(builder, { times: false }), {
+    maxCaptureText: builder.windowChars,
+  });
   let total = 0;
   for await (const chunk of all()) {
     total += chunk.length;

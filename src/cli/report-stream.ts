@@ -4,6 +4,7 @@
 import type { Renderer, ReportStreamRenderer } from '../report/renderers.js';
 import type { ReportSource } from '../report/model.js';
 import { openCaptureSpool, type DisposableSpool } from './capture-spool.js';
+import { readSpilled } from './text-spill.js';
 
 export interface StreamStart {
   start(source: () => ReportSource): ReportStreamRenderer;
@@ -13,11 +14,13 @@ export interface StreamStart {
 
 export function streamOf(renderer: Renderer): StreamStart {
   const { stream, spooled } = renderer;
-  if (stream) return { start: (source) => stream.call(renderer, source), dispose: () => undefined };
+  // Text too long to hold was spilled to a file (text-spill.ts): the renderer copies it from there.
+  if (stream)
+    return { start: (source) => stream.call(renderer, source, readSpilled), dispose: () => undefined };
   if (!spooled) throw new Error(`the ${renderer.extension} renderer cannot stream`);
   let spool: DisposableSpool | null = null;
   return {
-    start: () => spooled.call(renderer, (spool ??= openCaptureSpool())),
+    start: () => spooled.call(renderer, (spool ??= openCaptureSpool()), readSpilled),
     dispose: () => spool?.dispose(),
   };
 }

@@ -42,10 +42,9 @@ async function run(): Promise<void> {
   const out = await fileOutput(output);
   let source: ReportSource = { kind: 'log', name: null };
   let stream: ReportStreamRenderer | null = null;
-  const finisher = new CaptureFinisher(
-    (capture) => out.write((stream ??= start(() => source)).capture(capture)),
-    HOLD_BYTES_STREAMING,
-  );
+  const finisher = new CaptureFinisher((capture) => {
+    for (const piece of (stream ??= start(() => source)).capture(capture)) out.write(piece);
+  }, HOLD_BYTES_STREAMING);
   const send = (message: FromWorker): void => port.postMessage(message);
   const handle = async (m: ToWorker): Promise<void> => {
     if (m.type === 'drafts') {

@@ -11,17 +11,23 @@ export interface Section {
   key: string;
   description: string | null;
   found: KeyStart['form'];
-  /** The section's lines, verbatim. */
+  /** The section's lines, verbatim: all of them, or those within SplitterOptions.windowChars. */
   lines: string[];
   /** The same lines normalised, with `keepNorms` (the parsers then read these, not normalise again). */
   norms: NormLine[];
+  /** Characters of `lines` (each counted with its \n), and the lines past the window: counted only. */
+  chars: number;
+  rest: number;
   /** False for a `w` whose closing header never came (its replay lines were then read as plain log). */
   complete: boolean;
 }
 
 export type SplitItem =
-  /** Every input line, in order; `replay` marks lines of a `w` ring replay (printed earlier, shown again). */
-  | { type: 'line'; raw: string; norm: NormLine; section: Section | null; replay: boolean }
+  /**
+   * Every input line, in order; `replay` marks lines of a `w` ring replay (printed earlier, shown again),
+   * `rest` a section's line past its window (not in `section.lines`).
+   */
+  | { type: 'line'; raw: string; norm: NormLine; section: Section | null; replay: boolean; rest: boolean }
   /** A section, once it has ended (after all its lines). */
   | { type: 'section'; section: Section };
 
@@ -30,6 +36,11 @@ export interface SplitterOptions {
   maxReplayLines?: number;
   /** Keep each section's lines normalised too (Section.norms): worth it when they are parsed here. */
   keepNorms?: boolean;
+  /**
+   * Keep a section's lines only up to about this many characters: the lines past it are counted
+   * (`rest`) and marked on their line item, so a huge section costs no more memory than this.
+   */
+  windowChars?: number;
 }
 
 interface OpenReplay {
@@ -44,6 +55,7 @@ export class SectionSplitter {
   private replay: OpenReplay | null = null;
   private readonly maxReplay: number;
   private readonly keepNorms: boolean;
+  private readonly windowChars: number;
   /** Lines pushed without their norm are normalised in order (a log pasted without prefixes). */
   private readonly normaliser = new LineNormaliser();
 
@@ -53,6 +65,7 @@ export class SectionSplitter {
   ) {
     this.maxReplay = options.maxReplayLines ?? 200_000;
     this.keepNorms = options.keepNorms ?? false;
+    this.windowChars = options.windowChars ?? Infinity;
   }
 
   /**
@@ -112,6 +125,8 @@ export class SectionSplitter {
       found: start.form,
       lines: [],
       norms: [],
+      chars: 0,
+      rest: 0,
       complete: true,
     };
     this.append(section, raw, norm);
@@ -157,13 +172,18 @@ export class SectionSplitter {
   }
 
   private append(section: Section, raw: string, norm: NormLine, replay = false): void {
-    section.lines.push(raw);
-    if (this.keepNorms) section.norms.push(norm);
-    this.line(raw, norm, section, replay);
+    const rest = section.rest > 0 || section.chars >= this.windowChars;
+    if (rest) section.rest++;
+    else {
+      section.lines.push(raw);
+      section.chars += raw.length + 1;
+      if (this.keepNorms) section.norms.push(norm);
+    }
+    this.line(raw, norm, section, replay, rest);
   }
 
-  private line(raw: string, norm: NormLine, section: Section | null, replay: boolean): void {
-    this.emit({ type: 'line', raw, norm, section, replay });
+  private line(raw: string, norm: NormLine, section: Section | null, replay: boolean, rest = false): void {
+    this.emit({ type: 'line', raw, norm, section, replay, rest });
   }
 
   private close(): void {

@@ -30,6 +30,11 @@ export interface FoldSink {
    */
   plain?(line: Line): void;
   ordered?(capture: KeyCapture, lines: readonly string[]): void;
+  /**
+   * A line of the open capture past maxCaptureText, not kept: for a caller that keeps it elsewhere.
+   * `kept`: the capture's lines kept so far (the same, complete, from the first such line on).
+   */
+  rest?(line: Line, kept: readonly string[]): void;
 }
 
 export interface FoldOptions {
@@ -146,7 +151,7 @@ export class SessionFold {
       if (o.keptChars < this.maxText) {
         o.kept.push(line.text);
         o.keptChars += line.text.length + 1;
-      }
+      } else this.sink.rest?.(line, o.kept);
       return;
     }
     if (!this.sink.plain) return;

@@ -6,7 +6,7 @@
 import { BootScanner } from '../parse/boot.js';
 import { Dom0Scanner } from '../parse/dom0-virt.js';
 import { EventScanner } from '../parse/events.js';
-import { detach, normaliseAll, type NormLine } from '../parse/prefix.js';
+import { detach, LineNormaliser, normaliseAll, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
 import { withDom0Panic } from './dom0-event.js';
 import { emptyDigest } from './findings/digest.js';
@@ -19,6 +19,8 @@ import {
   type ReportSource,
   type ReportStats,
 } from './model.js';
+import { fromSection, replayRange } from './section-draft.js';
+import { PARSE_WINDOW_CHARS, type TextSpill } from './text-rest.js';
 
 /** Bounds on the lines kept outside captures: a months-long conserver log must still stream. */
 const OTHER_MAX_LINES = 20_000;
@@ -43,6 +45,12 @@ export interface BuilderOptions {
   onDraft?: (draft: CaptureDraft) => void;
   /** Each capture once parsed, at once (before it waits for the `h` list that may name its key). */
   onParsed?: (capture: ReportCapture) => void;
+  /**
+   * Put a section's lines past PARSE_WINDOW_CHARS here (text-rest.ts) instead of holding them: it is
+   * parsed from that window, and its rest is copied into the output from the spill. Without a spill a
+   * section is held and parsed whole.
+   */
+  spill?: TextSpill;
 }
 
 /** A capture cut by markers (or by anything else that knows where a key's output begins and ends). */
@@ -75,6 +83,11 @@ export class ReportBuilder {
   };
   private openSection: Section | null = null;
   private openSectionStart: number | null = null;
+  private readonly spill: TextSpill | null;
+  /** The section whose rest is being spilled, or the marker capture's (`capture`, and its lines). */
+  private spilling: Section | 'capture' | null = null;
+  private restLines = 0;
+  private restNorms = new LineNormaliser();
   private lineTime: number | null = null;
   private readonly other = { lines: [] as string[], droppedLines: 0 };
   private otherBytes = 0;
@@ -87,9 +100,39 @@ export class ReportBuilder {
     const onCapture = options.onCapture ?? ((c: ReportCapture) => void this.captures.push(c));
     const holdBytes = options.holdBytes ?? (options.onCapture ? HOLD_BYTES_STREAMING : Infinity);
     this.onDraft = options.onDraft ?? null;
+    this.spill = options.spill ?? null;
     // Lines parsed here are read normalised from the splitter; a worker normalises its own.
-    this.splitter = new SectionSplitter((item) => this.onItem(item), { keepNorms: !this.onDraft });
+    this.splitter = new SectionSplitter((item) => this.onItem(item), {
+      keepNorms: !this.onDraft,
+      ...(this.spill ? { windowChars: PARSE_WINDOW_CHARS } : {}),
+    });
     this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed);
+  }
+
+  /** Characters of a capture kept and parsed (a fold cutting captures keeps no more: SessionFold). */
+  get windowChars(): number {
+    return this.spill ? PARSE_WINDOW_CHARS : Infinity;
+  }
+
+  /**
+   * A line of the marker capture being cut, past windowChars (`head`: its lines before, which
+   * addCapture gets again): spilled, and read for the platform and events in order, head first.
+   */
+  addRestLine(text: string, head: readonly string[]): void {
+    if (!this.spill) return;
+    if (this.spilling !== 'capture') {
+      // What plain lines opened ends before this capture (addCapture would end it), its rest with it.
+      this.splitter.flush();
+      this.spill.begin();
+      this.spilling = 'capture';
+      this.restLines = 0;
+      this.restNorms = new LineNormaliser();
+      this.events.boundary();
+      for (const line of head) this.scan(this.restNorms.next(line), false, true);
+    }
+    this.restLines++;
+    this.spill.write(`\n${text}`);
+    this.scan(this.restNorms.next(text), false, true);
   }
 
   /**
@@ -109,13 +152,18 @@ export class ReportBuilder {
       ? { ...input, lines: input.lines.flatMap((l) => l.split(/\r?\n/)) }
       : input;
     this.splitter.flush();
-    this.events.boundary();
+    const rest = this.spilling === 'capture' ? (this.spill as TextSpill).end() : null;
+    this.spilling = null;
     const norms = normaliseAll(capture.lines);
     const replay = capture.key === 'w' ? replayRange(norms) : null;
-    norms.forEach((norm, i) => {
-      const inReplay = replay !== null && i > replay.header && i <= replay.end;
-      this.scan(norm, inReplay, true);
-    });
+    // A capture with a rest was read as its lines came (addRestLine).
+    if (!rest) {
+      this.events.boundary();
+      norms.forEach((norm, i) => {
+        const inReplay = replay !== null && i > replay.header && i <= replay.end;
+        this.scan(norm, inReplay, true);
+      });
+    }
     this.events.boundary();
     const endReason = capture.endReason ?? null;
     const cut = endReason !== null && endReason !== 'quiet' && endReason !== 'no-output';
@@ -123,14 +171,20 @@ export class ReportBuilder {
       key: capture.key,
       description: capture.description,
       start: capture.start,
-      lines: capture.lines.length,
+      lines: capture.lines.length + (rest ? this.restLines : 0),
       text: capture.lines.join('\n'),
       found: 'marker',
       end: capture.end ?? null,
       endReason,
       complete: !cut && (capture.key !== 'w' || replay !== null),
+      ...(rest ? { parsedLines: capture.lines.length, textRest: rest } : {}),
     };
     this.complete(draft, capture.lines, norms);
+  }
+
+  /** End of input: a section still open is complete now (before a finisher of drafts is asked). */
+  endInput(): void {
+    this.splitter.flush();
   }
 
   /**
@@ -179,7 +233,9 @@ export class ReportBuilder {
     if (item.type === 'section') {
       const s = item.section;
       const start = this.openSection === s ? this.openSectionStart : null;
-      this.complete(fromSection(s, start), s.lines, s.norms);
+      const rest = this.spilling === s ? (this.spill as TextSpill).end() : null;
+      this.spilling = null;
+      this.complete(fromSection(s, start, rest), s.lines, s.norms);
       this.events.boundary();
       this.openSection = null;
       return;
@@ -188,6 +244,11 @@ export class ReportBuilder {
       this.openSection = item.section;
       this.openSectionStart = this.lineTime;
       this.events.boundary();
+    }
+    if (item.rest && this.spill) {
+      if (this.spilling !== item.section) this.spill.begin();
+      this.spilling = item.section;
+      this.spill.write(`\n${item.raw}`);
     }
     this.scan(item.norm, item.replay, item.section !== null);
   }
@@ -215,33 +276,6 @@ export class ReportBuilder {
       this.otherBytes += raw.length + 1;
     } else o.droppedLines++;
   }
-}
-
-function fromSection(s: Section, start: number | null): CaptureDraft {
-  return {
-    key: s.key,
-    description: s.description,
-    start,
-    lines: s.lines.length,
-    text: s.lines.join('\n'),
-    found: s.found,
-    end: null,
-    endReason: null,
-    complete: s.complete,
-  };
-}
-
-/** In a `w` capture: the header's index and the closing copy's, or null when it never came. */
-function replayRange(norms: readonly NormLine[]): { header: number; end: number } | null {
-  const header = norms.findIndex((n) => /^'w' pressed -> /.test(n.text));
-  if (header < 0) return null;
-  const h = norms[header] as NormLine;
-  for (let i = norms.length - 1; i > header; i--) {
-    const n = norms[i] as NormLine;
-    if (n.kind === 'xen' && n.text === h.text && n.timestamp?.text === h.timestamp?.text)
-      return { header, end: i };
-  }
-  return null;
 }
 
 /** Plain lines with no markers: a raw log, `xl dmesg`, a pasted mail. */

@@ -15,7 +15,7 @@ export class CastFeed {
 
   constructor(builder: ReportBuilder, source?: string) {
     this.parser = new CastParser(source === undefined ? {} : { source });
-    this.fold = new SessionFold(builderSink(builder));
+    this.fold = new SessionFold(builderSink(builder), { maxCaptureText: builder.windowChars });
   }
 
   /** The next piece of the cast's text. Throws CastFormatError as parseCast would. */

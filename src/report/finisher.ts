@@ -63,6 +63,7 @@ export class CaptureFinisher {
       end: draft.end,
       endReason: draft.endReason,
       complete: draft.complete,
+      ...(draft.textRest ? { parsedLines: draft.parsedLines, textRest: draft.textRest } : {}),
     };
     this.onParsed?.(capture);
     this.scheduler ??= schedulerOf(capture);

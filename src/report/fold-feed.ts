@@ -19,10 +19,11 @@ export interface BuilderFeedOptions {
 export function builderSink(
   builder: ReportBuilder,
   options: BuilderFeedOptions = {},
-): Required<Pick<FoldSink, 'plain' | 'ordered'>> {
+): Required<Pick<FoldSink, 'plain' | 'ordered' | 'rest'>> {
   const times = options.times ?? true;
   return {
     plain: (line: Line) => builder.addLine(line.text, times ? line.t : null),
+    rest: (line: Line, kept: readonly string[]) => builder.addRestLine(line.text, kept),
     ordered: (c: KeyCapture, lines: readonly string[]) =>
       builder.addCapture({
         key: c.key,

@@ -35,6 +35,28 @@ export function mdFence(text: string, info = 'text'): string {
   return `${fence}${info}\n${t}${t.endsWith('\n') || t === '' ? '' : '\n'}${fence}\n`;
 }
 
+/** mdFence of a text given in pieces, read twice: once for its longest run of backticks. */
+export function* mdFenceChunks(pieces: () => Iterable<string>, info = 'text'): Generator<string> {
+  let run = 2;
+  let current = 0;
+  let last = '';
+  for (const piece of pieces()) {
+    const t = showControls(piece);
+    if (t === '') continue;
+    if (!t.includes('`')) current = 0;
+    else
+      for (let i = 0; i < t.length; i++) {
+        current = t.charCodeAt(i) === 0x60 ? current + 1 : 0;
+        if (current > run) run = current;
+      }
+    last = t.charAt(t.length - 1);
+  }
+  const fence = '`'.repeat(run + 1);
+  yield `${fence}${info}\n`;
+  for (const piece of pieces()) yield showControls(piece);
+  yield `${last === '\n' || last === '' ? '' : '\n'}${fence}\n`;
+}
+
 export function mdCell(c: Cell): string {
   const body = c.code && c.text !== '—' ? mdCode(c.text) : mdText(c.text);
   // In a table GFM splits on every unescaped `|`, code spans included; mdText has escaped its own.

@@ -6,6 +6,7 @@ import type { Dom0Info } from '../parse/dom0-virt.js';
 import type { XenEvent } from '../parse/events.js';
 import type { ParsedByKey, ParsedKey } from '../parse/key-parsers.js';
 import type { Dom0Symbols, Finding } from './findings/model.js';
+import type { TextRest } from './text-rest.js';
 
 export const REPORT_SCHEMA = 'xenkeys.report/1';
 
@@ -49,6 +50,13 @@ export interface ReportCapture {
   endReason: string | null;
   /** A `w` replay whose closing header never came, or a marker capture cut short. */
   complete: boolean;
+  /**
+   * Extra, only for a capture longer than the parse window (text-rest.ts): `parsed` was read from its
+   * first `parsedLines` lines; `lines` and `text` still count and hold every line.
+   */
+  parsedLines?: number;
+  /** In memory only (never rendered as a field): where the text past the window is; `text` is its head. */
+  textRest?: TextRest;
 }
 
 /** An event as the report carries it: exactly what the event scanner found (src/parse/events.ts). */

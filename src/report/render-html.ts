@@ -15,6 +15,7 @@ import {
   verbatim,
 } from './html/sections.js';
 import type { Report, ReportCapture } from './model.js';
+import { type RestReader, wholeText } from './text-rest.js';
 import { anchorOf, describeKey, group, sectionsOf } from './view-model.js';
 import { headlineParts, reportTitle } from './view-platform.js';
 
@@ -26,6 +27,7 @@ export function renderHtml(report: Report): string {
 export function* renderHtmlChunks(
   report: Report,
   full: Iterable<ReportCapture> = report.captures,
+  read?: RestReader,
 ): Generator<string> {
   const name = reportTitle(report);
   yield pageStart(`Xen console report: ${name}`);
@@ -53,8 +55,18 @@ ${nav(report, alarms)}</header>
       body.push(
         `<div class="part" id="${anchorOf(part)}">${keyHeading(part, 3)}${keyMeta(part, false)}${keyBody(report, part)}</div>`,
       );
-    body.push(verbatim(`Verbatim output (${group(capture.lines)} lines)`, capture.text));
-    yield `<section class="card key" id="${id}" aria-labelledby="${id}-h">\n${body.join('\n')}\n</section>\n`;
+    body.push(
+      verbatim(`Verbatim output (${group(capture.lines)} lines)`, capture.textRest ? '' : capture.text),
+    );
+    const card = `<section class="card key" id="${id}" aria-labelledby="${id}-h">\n${body.join('\n')}\n</section>\n`;
+    if (!capture.textRest) yield card;
+    else {
+      // The text too long to hold goes into its (last, empty) verbatim block in pieces.
+      const at = card.lastIndexOf('</pre></details>');
+      yield card.slice(0, at);
+      for (const piece of wholeText(capture, read)) yield esc(piece);
+      yield card.slice(at);
+    }
   }
   if (report.other && report.other.lines > 0) {
     const dropped = report.other.droppedLines

@@ -8,22 +8,27 @@
 
 import { jsonTerminalSafe } from '../core/text-controls.js';
 import { REPORT_SCHEMA, type Report, type ReportCapture, type ReportSource } from './model.js';
+import { type RestReader, wholeText } from './text-rest.js';
 
 export function renderJson(report: Report): string {
   return [...renderJsonChunks(report)].join('');
 }
 
-export function* renderJsonChunks(report: Report): Generator<string> {
+/** `read`: where the text of captures too long to hold (text-rest.ts) is read back from. */
+export function* renderJsonChunks(report: Report, read?: RestReader): Generator<string> {
   yield '{';
   let first = true;
-  const captures = new CaptureJson();
+  const captures = new CaptureJson(read);
   for (const [key, value] of Object.entries(report)) {
     yield `${first ? '' : ','}\n  ${JSON.stringify(key)}: `;
     first = false;
     if (Array.isArray(value) && value.length > 0) {
       yield '[\n';
-      const item = key === 'captures' ? (c: ReportCapture) => captures.render(c) : nested;
-      for (const [j, v] of value.entries()) yield `${j > 0 ? ',\n' : ''}    ${item(v as ReportCapture)}`;
+      for (const [j, item] of value.entries()) {
+        yield j > 0 ? ',\n    ' : '    ';
+        if (key === 'captures') yield* captures.render(item as ReportCapture);
+        else yield nested(item);
+      }
       yield '\n  ]';
     } else yield member(value);
   }
@@ -38,13 +43,19 @@ export function* renderJsonChunks(report: Report): Generator<string> {
 export class JsonReportStream {
   private captures = 0;
   private opened = false;
-  private readonly json = new CaptureJson();
+  private readonly json: CaptureJson;
 
-  constructor(private readonly source: () => ReportSource) {}
+  constructor(
+    private readonly source: () => ReportSource,
+    read?: RestReader,
+  ) {
+    this.json = new CaptureJson(read);
+  }
 
-  capture(capture: ReportCapture): string {
+  *capture(capture: ReportCapture): Generator<string> {
     const head = this.open();
-    return `${head}${this.captures++ > 0 ? ',' : ''}\n    ${this.json.render(capture)}`;
+    yield `${head}${this.captures++ > 0 ? ',' : ''}\n    `;
+    yield* this.json.render(capture);
   }
 
   *end(report: Report): Generator<string> {
@@ -68,6 +79,24 @@ export class JsonReportStream {
   }
 }
 
+/** A capture as an array item; one whose text is partly spilled has that text copied in, in pieces. */
+function* spilled(capture: ReportCapture, read: RestReader | undefined): Generator<string> {
+  if (!capture.textRest) {
+    yield nested(capture);
+    return;
+  }
+  const shown: Partial<ReportCapture> = { ...capture, text: '' };
+  delete shown.textRest;
+  const json = nested(shown);
+  // The first `"text": ` is the capture's own: the fields before it hold no unescaped quote.
+  const at = json.indexOf('"text": ""') + '"text": "'.length;
+  yield json.slice(0, at);
+  // Pieces never split a surrogate pair (the rest is read back whole characters at a time), so each
+  // is escaped exactly as its part of the whole string would be.
+  for (const piece of wholeText(capture, read)) yield jsonTerminalSafe(JSON.stringify(piece).slice(1, -1));
+  yield json.slice(at);
+}
+
 // Indented as a member of the top-level object (depth 1) or an item of one of its arrays (depth 2):
 // stringified inside as many wrapping arrays and cut out, so no second pass re-indents a big string.
 function member(value: unknown): string {
@@ -88,7 +117,14 @@ class CaptureJson {
   /** A part's parsed structure → its JSON (terminal-safe) at depth 0, until its own capture is rendered. */
   private readonly parts = new WeakMap<object, string>();
 
-  render(capture: ReportCapture): string {
+  constructor(private readonly read: RestReader | undefined) {}
+
+  *render(capture: ReportCapture): Generator<string> {
+    if (capture.textRest) yield* spilled(capture, this.read);
+    else yield this.held(capture);
+  }
+
+  private held(capture: ReportCapture): string {
     const parsed = capture.parsed as { parts?: unknown } | null;
     if (capture.key === '*' && parsed !== null && Array.isArray(parsed.parts)) return this.star(capture);
     const shared = parsed === null ? undefined : this.parts.get(parsed);

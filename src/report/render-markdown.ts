@@ -5,8 +5,9 @@
 import { dumpHints } from './diff-hints.js';
 import { findingsMarkdown } from './findings/render.js';
 import { esc } from './html/escape.js';
-import { mdAnchor, mdCode, mdFence, mdQuote, mdTable, mdText } from './markdown.js';
+import { mdAnchor, mdCode, mdFence, mdFenceChunks, mdQuote, mdTable, mdText } from './markdown.js';
 import type { Report, ReportCapture } from './model.js';
+import { type RestReader, wholeText } from './text-rest.js';
 import { keyView } from './view-keys.js';
 import { type KeySection, anchorOf, describeKey, group, seconds, sectionsOf } from './view-model.js';
 import {
@@ -27,6 +28,7 @@ export function renderMarkdown(report: Report): string {
 export function* renderMarkdownChunks(
   report: Report,
   full: Iterable<ReportCapture> = report.captures,
+  read?: RestReader,
 ): Generator<string> {
   yield `# Xen console report: ${mdText(reportTitle(report))}\n\n`;
   if (report.source.startedAt) yield `Started ${mdText(report.source.startedAt)}\n\n`;
@@ -46,7 +48,13 @@ export function* renderMarkdownChunks(
     if (!own) continue;
     yield section(own, 2, capture.complete === false);
     for (const part of parts) yield section(part, 3, false);
-    yield verbatim(`Verbatim output of ${capture.key} (${group(capture.lines)} lines)`, capture.text);
+    const summary = `Verbatim output of ${capture.key} (${group(capture.lines)} lines)`;
+    if (!capture.textRest) yield verbatim(summary, capture.text);
+    else {
+      yield `<details><summary>${esc(summary)}</summary>\n\n`;
+      yield* mdFenceChunks(() => wholeText(capture, read));
+      yield '\n</details>\n\n';
+    }
   }
   if (report.other && report.other.lines > 0) {
     yield '## Other console lines\n\n';

@@ -6,11 +6,12 @@ import { renderHtmlChunks } from './render-html.js';
 import { JsonReportStream, renderJsonChunks } from './render-json.js';
 import { renderMarkdownChunks } from './render-markdown.js';
 import { SpooledReportStream, type CaptureSpool } from './spooled-stream.js';
+import type { RestReader } from './text-rest.js';
 
 /** A rendering written as the report is built: each capture as it completes, in order, then the rest. */
 export interface ReportStreamRenderer {
-  /** Text for one capture; the first call may also return what comes before the captures. */
-  capture(capture: ReportCapture): string;
+  /** Text for one capture, in pieces; the first call may also return what comes before the captures. */
+  capture(capture: ReportCapture): Iterable<string>;
   /** The rest, from the finished report (its `captures` were all given to `capture` already). */
   end(report: Report): Iterable<string>;
 }
@@ -20,18 +21,21 @@ export interface Renderer {
   description: string;
   /** File extension for an output file, without the dot. */
   extension: string;
-  /** The rendering in pieces, in order (joined, they are the whole text). */
-  render(report: Report): Iterable<string>;
+  /**
+   * The rendering in pieces, in order (joined, they are the whole text). `read`, in each of these: where
+   * the text of captures too long to hold in memory is read back from (text-rest.ts).
+   */
+  render(report: Report, read?: RestReader): Iterable<string>;
   /**
    * Optional: the same text, written while the input is read, so the report of a huge log never has to
    * be whole in memory (`xenkeys report` uses it when present). `source` is asked before the first write.
    */
-  stream?(source: () => ReportSource): ReportStreamRenderer;
+  stream?(source: () => ReportSource, read?: RestReader): ReportStreamRenderer;
   /**
    * Optional, for a page whose top needs the whole report: stream with the captures put aside in
    * `spool` (outside memory) and read back at the end (spooled-stream.ts).
    */
-  spooled?(spool: CaptureSpool): ReportStreamRenderer;
+  spooled?(spool: CaptureSpool, read?: RestReader): ReportStreamRenderer;
 }
 
 const RENDERERS = new Map<string, Renderer>([
@@ -41,7 +45,7 @@ const RENDERERS = new Map<string, Renderer>([
       description: 'the report contract, xenkeys.report/1',
       extension: 'json',
       render: renderJsonChunks,
-      stream: (source) => new JsonReportStream(source),
+      stream: (source, read) => new JsonReportStream(source, read),
     },
   ],
   [
@@ -49,8 +53,8 @@ const RENDERERS = new Map<string, Renderer>([
     {
       description: 'GitHub-flavoured Markdown',
       extension: 'md',
-      render: renderMarkdownChunks,
-      spooled: (spool) => new SpooledReportStream(renderMarkdownChunks, spool),
+      render: (report, read) => renderMarkdownChunks(report, report.captures, read),
+      spooled: (spool, read) => new SpooledReportStream(renderMarkdownChunks, spool, read),
     },
   ],
   [
@@ -58,8 +62,8 @@ const RENDERERS = new Map<string, Renderer>([
     {
       description: 'one self-contained HTML page',
       extension: 'html',
-      render: renderHtmlChunks,
-      spooled: (spool) => new SpooledReportStream(renderHtmlChunks, spool),
+      render: (report, read) => renderHtmlChunks(report, report.captures, read),
+      spooled: (spool, read) => new SpooledReportStream(renderHtmlChunks, spool, read),
     },
   ],
 ]);

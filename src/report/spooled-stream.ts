@@ -6,6 +6,7 @@
 // would be, the captures read back from the spool one at a time.
 
 import type { Report, ReportCapture } from './model.js';
+import type { RestReader } from './text-rest.js';
 
 /** Captures put aside in order, read back in the same order once (after the last is added). */
 export interface CaptureSpool {
@@ -14,7 +15,11 @@ export interface CaptureSpool {
 }
 
 /** A whole-page renderer whose per-capture part reads `full` (in order) instead of report.captures. */
-export type PageRenderer = (report: Report, full: Iterable<ReportCapture>) => Iterable<string>;
+export type PageRenderer = (
+  report: Report,
+  full: Iterable<ReportCapture>,
+  read?: RestReader,
+) => Iterable<string>;
 
 /** Keys whose parsed structure the top of the page compares (diff-hints.ts) or counts CPUs from. */
 const COMPARED = new Set(['r', 'd', '*']);
@@ -31,18 +36,19 @@ export class SpooledReportStream {
   constructor(
     private readonly render: PageRenderer,
     private readonly spool: CaptureSpool,
+    private readonly read?: RestReader,
   ) {}
 
-  capture(capture: ReportCapture): string {
+  capture(capture: ReportCapture): Iterable<string> {
     this.spool.add(capture);
     const index = this.light.length;
     this.light.push({ ...capture, text: '', parsed: null });
     if (COMPARED.has(capture.key) && capture.parsed) this.keepParsed(capture, index);
-    return '';
+    return [];
   }
 
   end(report: Report): Iterable<string> {
-    return this.render({ ...report, captures: this.light }, this.spool.read());
+    return this.render({ ...report, captures: this.light }, this.spool.read(), this.read);
   }
 
   private keepParsed(capture: ReportCapture, index: number): void {

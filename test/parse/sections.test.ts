@@ -107,6 +107,25 @@ describe('section splitter', () => {
 (XEN) [   21.000000] *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)
 `);
 
+  it('keeps a section only up to its window: the lines past it are counted and marked, still in order', () => {
+    const q = ["(XEN) 'q' pressed -> dumping domain info (now = 1)"];
+    for (let i = 0; i < 50; i++)
+      q.push(`(XEN)     VCPU${i}: CPU0 [has=F] poll=0 upcall_pend=00 upcall_mask=00`);
+    const items: SplitItem[] = [];
+    const splitter = new SectionSplitter((i) => items.push(i), { windowChars: 500, keepNorms: true });
+    [...q, '(XEN) *** Serial input to DOM0 (type CTRL-a three times to switch input)'].forEach((l) =>
+      splitter.push(l),
+    );
+    splitter.flush();
+    const section = items.flatMap((i) => (i.type === 'section' ? [i.section] : []))[0];
+    const kept = q.findIndex((_, n) => q.slice(0, n).join('\n').length + 1 >= 500);
+    expect(section?.lines).toEqual(q.slice(0, kept));
+    expect(section?.norms).toHaveLength(kept);
+    expect(section?.rest).toBe(q.length - kept);
+    const inSection = items.flatMap((i) => (i.type === 'line' && i.section ? [[i.raw, i.rest]] : []));
+    expect(inSection).toEqual(q.map((l, n) => [l, n >= kept]));
+  });
+
   it("keeps `w`'s ring replay together up to the second copy of its header (same timestamp)", () => {
     const items: SplitItem[] = [];
     const splitter = new SectionSplitter((i) => items.push(i));

@@ -33,7 +33,7 @@ export function streamedReport(bytes: Uint8Array, chunk = 64 * 1024): Record<str
   const source = { kind: 'log' as const, name: null };
   const json = new JsonReportStream(() => source);
   const parts: string[] = [];
-  const builder = new ReportBuilder(source, { onCapture: (c) => parts.push(json.capture(c)) });
+  const builder = new ReportBuilder(source, { onCapture: (c) => parts.push(...json.capture(c)) });
   const fold = new SessionFold(builderSink(builder, { times: false }));
   for (let at = 0; at < bytes.length; at += chunk) fold.output(bytes.subarray(at, at + chunk), 0);
   fold.end();

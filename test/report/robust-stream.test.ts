@@ -27,7 +27,7 @@ function inMemory(bytes: Uint8Array): string {
 function streamed(bytes: Uint8Array, drafts: boolean): string {
   const json = new JsonReportStream(() => SOURCE);
   const out: string[] = [];
-  const write = (c: ReportCapture): number => out.push(json.capture(c));
+  const write = (c: ReportCapture): number => out.push(...json.capture(c));
   const finisher = new CaptureFinisher(write, Infinity);
   const builder = new ReportBuilder(
     SOURCE,

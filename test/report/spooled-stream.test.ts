@@ -26,7 +26,9 @@ function spooled(format: string): { text: string; file: string; existed: boolean
   const stream = getRenderer(format)?.spooled?.(spool);
   if (!stream) throw new Error(`${format} does not spool`);
   const out: string[] = [];
-  const builder = new ReportBuilder(SOURCE, { onCapture: (c: ReportCapture) => out.push(stream.capture(c)) });
+  const builder = new ReportBuilder(SOURCE, {
+    onCapture: (c: ReportCapture) => out.push(...stream.capture(c)),
+  });
   for (const line of LOG) builder.addLine(line);
   const report = builder.finish();
   expect(report.captures).toEqual([]);

@@ -9,6 +9,7 @@ import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
 import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
 import { streamOf } from '../report-stream.js';
+import { openTextSpill } from '../text-spill.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
@@ -108,7 +109,10 @@ export async function runReport(
   }
   if (flags.findings) {
     // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
-    const report = await reportFromInputs(files, stdin, { onCapture: () => undefined });
+    const spill = openTextSpill();
+    const report = await reportFromInputs(files, stdin, { onCapture: () => undefined, spill }).finally(() =>
+      spill.dispose(),
+    );
     await syms(report);
     const text = renderFindingsText(report.findings);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, [text]);
@@ -131,21 +135,25 @@ export async function runReport(
   }
   const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
   const spooled = streamOf(renderer);
+  const spill = openTextSpill();
   try {
     // Captures are written (or put aside) as they complete and then forgotten; the rest follows at the end.
     let stream: ReportStreamRenderer | null = null;
     const report = await reportFromInputs(files, stdin, {
-      onCapture: (capture, source) => out.write((stream ??= spooled.start(() => source)).capture(capture)),
+      onCapture: (capture, source) => out.writeAll((stream ??= spooled.start(() => source)).capture(capture)),
       pause: () => out.flush(),
+      spill,
     });
     await syms(report);
-    for (const chunk of (stream ??= spooled.start(() => report.source)).end(report)) out.write(chunk);
+    // After the captures' pieces, which stdout may not have taken yet: in order, as it drains.
+    out.writeAll((stream ??= spooled.start(() => report.source)).end(report));
     await out.close();
   } catch (error) {
     await out.abort();
     throw error;
   } finally {
     spooled.dispose();
+    spill.dispose();
   }
   return EXIT.ok;
 }
@@ -162,15 +170,20 @@ async function reportOnTwoThreads(
   syms: (report: Report) => Promise<void>,
 ): Promise<void> {
   const pipe = startReportPipe({ output, format });
+  // Written here, read by the worker (by each capture's own file and range) before pipe.end resolves.
+  const spill = openTextSpill();
   try {
     const report = await reportFromInputs(files, stdin, {
       drafts: { onDraft: (draft, source) => pipe.draft(draft, source), drafted: () => pipe.drafted() },
       pause: () => pipe.pause(),
+      spill,
     });
     await syms(report);
     await pipe.end(report);
   } catch (error) {
     await pipe.abort();
     throw error;
+  } finally {
+    spill.dispose();
   }
 }
