@@ -38,6 +38,10 @@ export interface InputOptions {
   };
   /** Awaited after each chunk read (a writer draining what onCapture gave it). */
   pause?: () => Promise<void>;
+  /** false: no findings (the baseline a benchmark measures them against). */
+  findings?: boolean;
+  /** Each Xen address the dumps print, when first seen (a symboliser starts on them at once). */
+  onXenAddress?: (address: string) => void;
 }
 
 /** A chunked byte source: a file read into one reused buffer, or a stream. */
@@ -56,15 +60,16 @@ export async function reportFromInputs(
     name: names[0] ?? null,
     ...(inputs.length > 1 ? { files: names.map((n) => n ?? '-') } : {}),
   });
-  const { onCapture, drafts } = options;
-  const builder: ReportBuilder = new ReportBuilder(
-    source('log'),
-    drafts
-      ? { onDraft: (draft) => drafts.onDraft(draft, builder.source) }
+  const { onCapture, drafts, findings, onXenAddress } = options;
+  const builder: ReportBuilder = new ReportBuilder(source('log'), {
+    findings,
+    onXenAddress,
+    ...(drafts
+      ? { onDraft: (draft: CaptureDraft) => drafts.onDraft(draft, builder.source) }
       : onCapture
-        ? { onCapture: (capture) => onCapture(capture, builder.source) }
-        : {},
-  );
+        ? { onCapture: (capture: ReportCapture) => onCapture(capture, builder.source) }
+        : {}),
+  });
   const pause = options.pause ?? (async () => undefined);
   const seen: string[] = [];
   // A raw log beside its captures.json: the console and the start come from there.

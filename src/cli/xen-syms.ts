@@ -1,7 +1,8 @@
 // Resolving the findings' Xen addresses with a xen-syms file (the unstripped hypervisor with its symbols):
 // the file given with --xen-syms, or one found in /usr/lib/debug/boot/ or /boot/ whose build id is the
 // one Xen printed. binutils does the work, at the edge: `readelf -n` for the build id, and ONE
-// `addr2line` for every address of the report (read from its stdin), never one per address.
+// symboliser for every address of the report (read from its stdin as the report finds them,
+// symboliser-run.ts), never one per address.
 
 import { execFile } from 'node:child_process';
 import { lstat, readdir } from 'node:fs/promises';
@@ -11,8 +12,9 @@ import { digestOf } from '../report/findings/findings.js';
 import { addressesOf, sourceText, withSymbols } from '../report/findings/frames.js';
 import { kernelSymbol, parseSystemMap } from '../report/findings/kernel-map.js';
 import type { SymbolLocation } from '../report/findings/model.js';
-import { normalAddress, parseAddr2line, parseBuildId, symbolMap } from '../report/findings/symbols.js';
+import { normalAddress, parseBuildId, symbolMap } from '../report/findings/symbols.js';
 import type { Report } from '../report/model.js';
+import { SymboliserRun } from './symboliser-run.js';
 
 export const SYMS_DIRS = ['/usr/lib/debug/boot', '/boot'];
 
@@ -26,14 +28,67 @@ export interface SymsOptions {
 
 /** Fills report.findings' frames with source locations and sets report.symbols; may refuse the file. */
 export async function symbolise(report: Report, options: SymsOptions): Promise<void> {
+  await startSymbols(options).finish(report);
+}
+
+/**
+ * Symbols for a report still being read: a given file is checked (`readelf`) at once, and its
+ * symboliser starts on the dumps' addresses as the report finds them (`add`), so the file is loaded
+ * while the log is read. `finish` does the rest (the build id Xen printed, the addresses only known at
+ * the end); `stop` ends what was started when the report fails.
+ */
+export interface SymbolSession {
+  add(address: string): void;
+  finish(report: Report): Promise<void>;
+  stop(): void;
+}
+
+export function startSymbols(options: SymsOptions): SymbolSession {
+  const given = options.file;
+  if (given === false) return { add: () => undefined, finish: async () => undefined, stop: () => undefined };
+  // A given file is read only once it proved a plain file with a build id; addresses wait until then.
+  const early = given === undefined ? null : new SymboliserRun(given);
+  let waiting: string[] | null = [];
+  const checked =
+    given === undefined
+      ? null
+      : buildIdOf(given, true).then((id) => {
+          early?.add(waiting ?? []);
+          waiting = null;
+          return id;
+        });
+  checked?.catch(() => undefined); // thrown by finish(), after the report, as before
+  return {
+    add(address) {
+      if (!early) return;
+      if (waiting) waiting.push(address);
+      else early.add([address]);
+    },
+    async finish(report) {
+      try {
+        const file = await fileFor(report, options, checked);
+        if (file === null) return early?.stop();
+        await symbolsOf(report, file, early ?? new SymboliserRun(file.path));
+      } catch (error) {
+        early?.stop();
+        throw error;
+      }
+    },
+    stop: () => early?.stop(),
+  };
+}
+
+/** The xen-syms to use and its build id: the one given (refused unless Xen printed its build id), or a match found. */
+async function fileFor(
+  report: Report,
+  options: SymsOptions,
+  checked: Promise<string | null> | null,
+): Promise<{ path: string; buildId: string | null } | null> {
   const printed = report.platform.buildId?.toLowerCase() ?? null;
   const warn = options.warn ?? (() => undefined);
-  let file: string | null;
-  let fileId: string | null;
-  if (options.file === false) return;
-  if (options.file !== undefined) {
-    file = options.file;
-    fileId = await buildIdOf(file, true);
+  if (typeof options.file === 'string' && checked) {
+    const file = options.file;
+    const fileId = await checked;
     if (printed !== null && fileId !== printed)
       throw new XenkeysError(
         'bad-input',
@@ -46,13 +101,18 @@ export async function symbolise(report: Report, options: SymsOptions): Promise<v
       warn(
         `xenkeys: the log has no "build-id:" line, so ${path.basename(file)} could not be checked against it.`,
       );
-  } else {
-    if (printed === null) return;
-    const found = await discover(options.dirs ?? SYMS_DIRS, printed);
-    if (!found) return;
-    file = found;
-    fileId = printed;
+    return { path: file, buildId: fileId };
   }
+  if (printed === null) return null;
+  const found = await discover(options.dirs ?? SYMS_DIRS, printed);
+  return found === null ? null : { path: found, buildId: printed };
+}
+
+async function symbolsOf(
+  report: Report,
+  file: { path: string; buildId: string | null },
+  run: SymboliserRun,
+): Promise<void> {
   const addresses = [
     ...new Set([
       ...addressesOf(report.findings),
@@ -60,15 +120,15 @@ export async function symbolise(report: Report, options: SymsOptions): Promise<v
       ...(digestOf(report)?.xenAddresses ?? []),
     ]),
   ];
-  const resolved = addresses.length ? await symbolize(file, addresses) : new Map<string, SymbolLocation[]>();
-  await nameTheRest(file, addresses, resolved);
+  const resolved = await run.answers(addresses);
+  await nameTheRest(file.path, addresses, resolved);
   const map = symbolMap(resolved, addresses);
   report.findings = withSymbols(report.findings, map);
   const frames: Record<string, string> = {};
   for (const [address, locations] of map) frames[address] = sourceText(locations);
   report.symbols = {
-    file: path.basename(file),
-    buildId: fileId,
+    file: path.basename(file.path),
+    buildId: file.buildId,
     addresses: addresses.length,
     resolved: map.size,
     frames,
@@ -100,34 +160,6 @@ async function buildIdOf(file: string, explicit: boolean): Promise<string | null
     throw new XenkeysError('bad-input', `${file} is not a plain file (symlinks are not followed)`);
   const notes = await run('readelf', ['-n', '--', file], null, explicit);
   return parseBuildId(notes);
-}
-
-/**
- * One symboliser process for every address: llvm-symbolizer when installed (GNU output, the same text
- * addr2line prints), else binutils' addr2line. XENKEYS_SYMBOLIZER=addr2line picks addr2line.
- */
-export async function symbolize(
-  file: string,
-  addresses: readonly string[],
-): Promise<Map<string, SymbolLocation[]>> {
-  const input = addresses.map((a) => `0x${normalAddress(a)}`).join('\n') + '\n';
-  const forced = process.env['XENKEYS_SYMBOLIZER'];
-  if (forced !== 'addr2line') {
-    try {
-      const out = await run(
-        'llvm-symbolizer',
-        ['--output-style=GNU', '-a', '-f', '-i', `--obj=${file}`],
-        input,
-        true,
-      );
-      return parseAddr2line(out, addresses);
-    } catch (error) {
-      if (!(error instanceof XenkeysError && error.code === 'tool-missing') || forced === 'llvm-symbolizer')
-        throw error;
-    }
-  }
-  const out = await run('addr2line', ['-a', '-f', '-i', '-e', file], input, true);
-  return parseAddr2line(out, addresses);
 }
 
 /**

@@ -10,6 +10,7 @@ import { detach, normaliseAll, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
 import { withDom0Panic } from './dom0-event.js';
 import { emptyDigest } from './findings/digest.js';
+import { FindingsFold } from './findings/digest-fold.js';
 import { buildFindings, rememberDigest } from './findings/findings.js';
 import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft, type Finished } from './finisher.js';
 import {
@@ -43,6 +44,10 @@ export interface BuilderOptions {
   onDraft?: (draft: CaptureDraft) => void;
   /** Each capture once parsed, at once (before it waits for the `h` list that may name its key). */
   onParsed?: (capture: ReportCapture) => void;
+  /** false: a report without findings (none made, no digest kept), the baseline a benchmark needs. */
+  findings?: boolean;
+  /** Each Xen address the captures' dumps print, when first seen: a symboliser can start on it. */
+  onXenAddress?: (address: string) => void;
 }
 
 /** A capture cut by markers (or by anything else that knows where a key's output begins and ends). */
@@ -78,6 +83,7 @@ export class ReportBuilder {
   private lineTime: number | null = null;
   private readonly other = { lines: [] as string[], droppedLines: 0 };
   private otherBytes = 0;
+  private readonly findings: boolean;
 
   constructor(
     /** Set before the first capture completes if it is only known then (report-input sniffs first). */
@@ -89,7 +95,9 @@ export class ReportBuilder {
     this.onDraft = options.onDraft ?? null;
     // Lines parsed here are read normalised from the splitter; a worker normalises its own.
     this.splitter = new SectionSplitter((item) => this.onItem(item), { keepNorms: !this.onDraft });
-    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed);
+    this.findings = options.findings ?? true;
+    const fold = this.findings ? new FindingsFold(options.onXenAddress) : null;
+    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed, fold);
   }
 
   /**
@@ -159,7 +167,7 @@ export class ReportBuilder {
       events,
       dom0,
       stats: { ...this.stats, timestampForms: [...this.forms].sort() },
-      findings: buildFindings({ platform, events, dom0 }, digest),
+      findings: this.findings ? buildFindings({ platform, events, dom0 }, digest) : [],
       other: {
         lines: this.other.lines.length,
         text: this.other.lines.join('\n'),

@@ -4,18 +4,24 @@
 
 import { InvalidArgumentError } from 'commander';
 import { XenkeysError } from '../../core/errors.js';
-import { setFindingsEnabled } from '../../report/findings/digest.js';
 import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
-import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
+import {
+  getRenderer,
+  isBuiltIn,
+  rendererNames,
+  type Renderer,
+  type ReportStreamRenderer,
+} from '../../report/renderers.js';
 import { streamOf } from '../report-stream.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
+import type { WorkerInit } from '../report-worker.js';
 import { writeBundle } from '../bundle.js';
 import { loadDom0Map, nameDom0Frames } from '../dom0-map.js';
-import { SYMS_DIRS, symbolise } from '../xen-syms.js';
+import { SYMS_DIRS, startSymbols, symbolise, type SymsOptions } from '../xen-syms.js';
 import {
   fileOutput,
   streamOutput,
@@ -90,25 +96,70 @@ export async function runReport(
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
   const stdin = io.stdin ?? process.stdin;
   const dom0Map = flags.dom0Map === undefined ? null : await loadDom0Map(flags.dom0Map);
-  const syms = async (report: Report): Promise<void> => {
-    await symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
+  const symsOptions: SymsOptions = { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) };
+  const named = (report: Report): void => {
     if (dom0Map) nameDom0Frames(report, dom0Map);
   };
-  // Benchmarks only: the baseline a report's findings and symbols are measured against (one thread).
-  const bare = process.env['XENKEYS_NO_FINDINGS'] === '1';
-  if (bare) setFindingsEnabled(false);
+  // Benchmarks only: the baseline a report's findings and symbols are measured against.
+  const findings = process.env['XENKEYS_NO_FINDINGS'] !== '1';
   if (flags.bundle !== undefined) {
     if (flags.output !== undefined || flags.findings)
       throw new XenkeysError('usage', '--bundle writes its own files (xen-report.txt and the raw log)', {
         hint: 'Drop -o/--findings, or make the report in a second run.',
       });
+    const syms = async (report: Report): Promise<void> => {
+      await symbolise(report, symsOptions);
+      named(report);
+    };
     const done = await writeBundle(flags.bundle, files, stdin, syms);
     process.stderr.write(`xenkeys: bug-report bundle in ${done.dir}: ${done.files.join(', ')}\n`);
     return EXIT.ok;
   }
+  // The symboliser starts on the dumps' addresses while the input is still being read.
+  const symbols = startSymbols(symsOptions);
+  try {
+    return await reportWithSymbols(
+      files,
+      flags,
+      { ...io, stdin },
+      {
+        renderer,
+        findings,
+        onXenAddress: (a) => symbols.add(a),
+        syms: async (report) => {
+          await symbols.finish(report);
+          named(report);
+        },
+      },
+    );
+  } finally {
+    symbols.stop();
+  }
+}
+
+interface Run {
+  renderer: Renderer;
+  /** false: the benchmark's baseline, no findings. */
+  findings: boolean;
+  onXenAddress: (address: string) => void;
+  /** The report is read: symbolise it (and name dom0's frames). */
+  syms: (report: Report) => Promise<void>;
+}
+
+async function reportWithSymbols(
+  files: readonly string[],
+  flags: ReportFlags,
+  io: { stdin: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream },
+  { renderer, findings, onXenAddress, syms }: Run,
+): Promise<number> {
+  const stdin = io.stdin;
   if (flags.findings) {
     // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
-    const report = await reportFromInputs(files, stdin, { onCapture: () => undefined });
+    const report = await reportFromInputs(files, stdin, {
+      onCapture: () => undefined,
+      findings,
+      onXenAddress,
+    });
     await syms(report);
     const text = renderFindingsText(report.findings);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, [text]);
@@ -117,7 +168,7 @@ export async function runReport(
   }
   if (!renderer.stream && !renderer.spooled) {
     // Renderers that need the whole report (a summary up front, say) get it whole.
-    const whole = await reportFromInputs(files, stdin);
+    const whole = await reportFromInputs(files, stdin, { findings, onXenAddress });
     await syms(whole);
     const chunks = renderer.render(whole);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, chunks);
@@ -125,8 +176,9 @@ export async function runReport(
     return EXIT.ok;
   }
   const toFile = flags.output !== undefined && flags.output !== '-';
-  if (toFile && !bare && canUseWorker() && isBuiltIn(flags.format)) {
-    await reportOnTwoThreads(files, stdin, flags.output as string, flags.format, syms);
+  if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
+    const init = { output: flags.output as string, format: flags.format, findings };
+    await reportOnTwoThreads(files, stdin, init, { onXenAddress, syms });
     return EXIT.ok;
   }
   const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
@@ -137,6 +189,8 @@ export async function runReport(
     const report = await reportFromInputs(files, stdin, {
       onCapture: (capture, source) => out.write((stream ??= spooled.start(() => source)).capture(capture)),
       pause: () => out.flush(),
+      findings,
+      onXenAddress,
     });
     await syms(report);
     for (const chunk of (stream ??= spooled.start(() => report.source)).end(report)) out.write(chunk);
@@ -157,15 +211,15 @@ export async function runReport(
 async function reportOnTwoThreads(
   files: readonly string[],
   stdin: NodeJS.ReadableStream,
-  output: string,
-  format: string,
-  syms: (report: Report) => Promise<void>,
+  init: WorkerInit,
+  { onXenAddress, syms }: Pick<Run, 'onXenAddress' | 'syms'>,
 ): Promise<void> {
-  const pipe = startReportPipe({ output, format });
+  const pipe = startReportPipe(init, onXenAddress);
   try {
     const report = await reportFromInputs(files, stdin, {
       drafts: { onDraft: (draft, source) => pipe.draft(draft, source), drafted: () => pipe.drafted() },
       pause: () => pipe.pause(),
+      findings: init.findings,
     });
     await syms(report);
     await pipe.end(report);

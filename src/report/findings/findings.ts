@@ -3,7 +3,7 @@
 // finding of its own. Pure: report facts and the captures' digest in, findings out.
 
 import type { Report } from '../model.js';
-import { type FindingsDigest, findingsEnabled } from './digest.js';
+import type { FindingsDigest } from './digest.js';
 import { type Finding, SEVERITY_RANK, finding } from './model.js';
 import { adviceFindings, consoleFindings } from './rules-console.js';
 import { crashFindings } from './rules-crash.js';
@@ -24,7 +24,6 @@ export function rememberDigest(report: object, digest: FindingsDigest): void {
 export type FindingsFacts = Pick<Report, 'events' | 'dom0' | 'platform'>;
 
 export function buildFindings(report: FindingsFacts, digest: FindingsDigest): Finding[] {
-  if (!findingsEnabled()) return [];
   const trouble = [
     ...crashFindings(report),
     ...dumpFindings(report, digest),
