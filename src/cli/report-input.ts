@@ -13,6 +13,7 @@ import { concat } from '../pipeline/line-splitter.js';
 import { SessionFold } from '../pipeline/session-fold.js';
 import { CastFeed } from '../report/cast-feed.js';
 import { builderSink } from '../report/fold-feed.js';
+import type { FindingsDigest } from '../report/findings/digest.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
 import { sourceMetaFromCast } from '../report/source-meta.js';
@@ -42,6 +43,8 @@ export interface InputOptions {
   findings?: boolean;
   /** Each Xen address the dumps print, when first seen (a symboliser starts on them at once). */
   onXenAddress?: (address: string) => void;
+  /** At the end: the digest the findings were made from (its addresses, dom0's stack words). */
+  onDigest?: (digest: FindingsDigest) => void;
 }
 
 /** A chunked byte source: a file read into one reused buffer, or a stream. */
@@ -94,13 +97,14 @@ export async function reportFromInputs(
       });
     }
   }
-  const report = builder.finish(drafts ? await drafts.drafted() : undefined);
+  const { report, digest } = builder.finishWithDigest(drafts ? await drafts.drafted() : undefined);
   // A report of nothing would read "no alarming events": say instead that there was nothing to read.
   if (report.stats.xenLines === 0 && report.stats.guestLines === 0 && report.events.length === 0) {
     throw new XenkeysError('bad-input', `no Xen console output found: ${seen.join('; ')}`, {
       hint: "Give what a Xen console printed: a capture folder, its session.cast or session.raw, or text with '(XEN)' lines.",
     });
   }
+  options.onDigest?.(digest);
   return report;
 }
 

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
-import { digestOf } from '../report/findings/findings.js';
+import type { FindingsDigest } from '../report/findings/digest.js';
 import { addressesOf, sourceText, withSymbols } from '../report/findings/frames.js';
 import { kernelSymbol, parseSystemMap } from '../report/findings/kernel-map.js';
 import type { SymbolLocation } from '../report/findings/model.js';
@@ -26,9 +26,16 @@ export interface SymsOptions {
   warn?: (message: string) => void;
 }
 
-/** Fills report.findings' frames with source locations and sets report.symbols; may refuse the file. */
-export async function symbolise(report: Report, options: SymsOptions): Promise<void> {
-  await startSymbols(options).finish(report);
+/**
+ * Fills report.findings' frames with source locations and sets report.symbols; may refuse the file.
+ * `digest`: the one the report's findings were made from (reportFromInputs' onDigest), for its addresses.
+ */
+export async function symbolise(
+  report: Report,
+  digest: FindingsDigest | null,
+  options: SymsOptions,
+): Promise<void> {
+  await startSymbols(options).finish(report, digest);
 }
 
 /**
@@ -39,7 +46,7 @@ export async function symbolise(report: Report, options: SymsOptions): Promise<v
  */
 export interface SymbolSession {
   add(address: string): void;
-  finish(report: Report): Promise<void>;
+  finish(report: Report, digest: FindingsDigest | null): Promise<void>;
   stop(): void;
 }
 
@@ -64,11 +71,11 @@ export function startSymbols(options: SymsOptions): SymbolSession {
       if (waiting) waiting.push(address);
       else early.add([address]);
     },
-    async finish(report) {
+    async finish(report, digest) {
       try {
         const file = await fileFor(report, options, checked);
         if (file === null) return early?.stop();
-        await symbolsOf(report, file, early ?? new SymboliserRun(file.path));
+        await symbolsOf(report, digest, file, early ?? new SymboliserRun(file.path));
       } catch (error) {
         early?.stop();
         throw error;
@@ -110,6 +117,7 @@ async function fileFor(
 
 async function symbolsOf(
   report: Report,
+  digest: FindingsDigest | null,
   file: { path: string; buildId: string | null },
   run: SymboliserRun,
 ): Promise<void> {
@@ -117,7 +125,7 @@ async function symbolsOf(
     ...new Set([
       ...addressesOf(report.findings),
       ...report.events.flatMap((e) => (e.callTrace ?? []).map((f) => f.address.toLowerCase())),
-      ...(digestOf(report)?.xenAddresses ?? []),
+      ...(digest?.xenAddresses ?? []),
     ]),
   ];
   const resolved = await run.answers(addresses);

@@ -9,9 +9,9 @@ import { EventScanner } from '../parse/events.js';
 import { detach, normaliseAll, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
 import { withDom0Panic } from './dom0-event.js';
-import { emptyDigest } from './findings/digest.js';
+import { emptyDigest, type FindingsDigest } from './findings/digest.js';
 import { FindingsFold } from './findings/digest-fold.js';
-import { buildFindings, rememberDigest } from './findings/findings.js';
+import { buildFindings } from './findings/findings.js';
 import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft, type Finished } from './finisher.js';
 import {
   REPORT_SCHEMA,
@@ -146,6 +146,11 @@ export class ReportBuilder {
    * only known at the end), so both renderings of one input are the same text.
    */
   finish(drafted?: Finished): Report {
+    return this.finishWithDigest(drafted).report;
+  }
+
+  /** The report, and the digest its findings were made from (the symbols' edge reads its addresses). */
+  finishWithDigest(drafted?: Finished): { report: Report; digest: FindingsDigest } {
     this.splitter.flush();
     const { scheduler, digest } = this.finisher?.finish() ??
       drafted ?? { scheduler: null, digest: emptyDigest() };
@@ -174,8 +179,7 @@ export class ReportBuilder {
         droppedLines: this.other.droppedLines,
       },
     };
-    rememberDigest(report, digest);
-    return report;
+    return { report, digest };
   }
 
   private complete(draft: CaptureDraft, lines: readonly string[], norms?: readonly NormLine[]): void {

@@ -4,6 +4,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import { XenkeysError } from '../../core/errors.js';
+import type { FindingsDigest } from '../../report/findings/digest.js';
 import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
 import {
@@ -97,8 +98,8 @@ export async function runReport(
   const stdin = io.stdin ?? process.stdin;
   const dom0Map = flags.dom0Map === undefined ? null : await loadDom0Map(flags.dom0Map);
   const symsOptions: SymsOptions = { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) };
-  const named = (report: Report): void => {
-    if (dom0Map) nameDom0Frames(report, dom0Map);
+  const named = (report: Report, digest: FindingsDigest | null): void => {
+    if (dom0Map) nameDom0Frames(report, digest, dom0Map);
   };
   // Benchmarks only: the baseline a report's findings and symbols are measured against.
   const findings = process.env['XENKEYS_NO_FINDINGS'] !== '1';
@@ -107,9 +108,9 @@ export async function runReport(
       throw new XenkeysError('usage', '--bundle writes its own files (xen-report.txt and the raw log)', {
         hint: 'Drop -o/--findings, or make the report in a second run.',
       });
-    const syms = async (report: Report): Promise<void> => {
-      await symbolise(report, symsOptions);
-      named(report);
+    const syms = async (report: Report, digest: FindingsDigest | null): Promise<void> => {
+      await symbolise(report, digest, symsOptions);
+      named(report, digest);
     };
     const done = await writeBundle(flags.bundle, files, stdin, syms);
     process.stderr.write(`xenkeys: bug-report bundle in ${done.dir}: ${done.files.join(', ')}\n`);
@@ -126,9 +127,9 @@ export async function runReport(
         renderer,
         findings,
         onXenAddress: (a) => symbols.add(a),
-        syms: async (report) => {
-          await symbols.finish(report);
-          named(report);
+        syms: async (report, digest) => {
+          await symbols.finish(report, digest);
+          named(report, digest);
         },
       },
     );
@@ -142,23 +143,27 @@ interface Run {
   /** false: the benchmark's baseline, no findings. */
   findings: boolean;
   onXenAddress: (address: string) => void;
-  /** The report is read: symbolise it (and name dom0's frames). */
-  syms: (report: Report) => Promise<void>;
+  /** The report is read: symbolise it (and name dom0's frames) from the digest its findings came from. */
+  syms: (report: Report, digest: FindingsDigest | null) => Promise<void>;
 }
 
 async function reportWithSymbols(
   files: readonly string[],
   flags: ReportFlags,
   io: { stdin: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream },
-  { renderer, findings, onXenAddress, syms }: Run,
+  { renderer, findings, onXenAddress, syms: symsOf }: Run,
 ): Promise<number> {
   const stdin = io.stdin;
+  let digest: FindingsDigest | null = null;
+  const onDigest = (d: FindingsDigest): void => void (digest = d);
+  const syms = (report: Report): Promise<void> => symsOf(report, digest);
   if (flags.findings) {
     // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
     const report = await reportFromInputs(files, stdin, {
       onCapture: () => undefined,
       findings,
       onXenAddress,
+      onDigest,
     });
     await syms(report);
     const text = renderFindingsText(report.findings);
@@ -168,7 +173,7 @@ async function reportWithSymbols(
   }
   if (!renderer.stream && !renderer.spooled) {
     // Renderers that need the whole report (a summary up front, say) get it whole.
-    const whole = await reportFromInputs(files, stdin, { findings, onXenAddress });
+    const whole = await reportFromInputs(files, stdin, { findings, onXenAddress, onDigest });
     await syms(whole);
     const chunks = renderer.render(whole);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, chunks);
@@ -178,7 +183,7 @@ async function reportWithSymbols(
   const toFile = flags.output !== undefined && flags.output !== '-';
   if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
     const init = { output: flags.output as string, format: flags.format, findings };
-    await reportOnTwoThreads(files, stdin, init, { onXenAddress, syms });
+    await reportOnTwoThreads(files, stdin, init, { onXenAddress, syms: symsOf });
     return EXIT.ok;
   }
   const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
@@ -191,6 +196,7 @@ async function reportWithSymbols(
       pause: () => out.flush(),
       findings,
       onXenAddress,
+      onDigest,
     });
     await syms(report);
     for (const chunk of (stream ??= spooled.start(() => report.source)).end(report)) out.write(chunk);
@@ -216,12 +222,14 @@ async function reportOnTwoThreads(
 ): Promise<void> {
   const pipe = startReportPipe(init, onXenAddress);
   try {
+    let digest: FindingsDigest | null = null;
     const report = await reportFromInputs(files, stdin, {
       drafts: { onDraft: (draft, source) => pipe.draft(draft, source), drafted: () => pipe.drafted() },
       pause: () => pipe.pause(),
       findings: init.findings,
+      onDigest: (d) => (digest = d),
     });
-    await syms(report);
+    await syms(report, digest);
     await pipe.end(report);
   } catch (error) {
     await pipe.abort();

@@ -10,17 +10,6 @@ import { crashFindings } from './rules-crash.js';
 import { domainFindings } from './rules-domains.js';
 import { dumpFindings } from './rules-dumps.js';
 
-/** The digest each report's findings were made from, for the edge that symbolises its addresses. */
-const DIGESTS = new WeakMap<object, FindingsDigest>();
-
-export function digestOf(report: object): FindingsDigest | null {
-  return DIGESTS.get(report) ?? null;
-}
-
-export function rememberDigest(report: object, digest: FindingsDigest): void {
-  DIGESTS.set(report, digest);
-}
-
 export type FindingsFacts = Pick<Report, 'events' | 'dom0' | 'platform'>;
 
 export function buildFindings(report: FindingsFacts, digest: FindingsDigest): Finding[] {
