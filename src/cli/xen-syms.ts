@@ -128,8 +128,11 @@ async function symbolsOf(
       ...(digest?.xenAddresses ?? []),
     ]),
   ];
-  const resolved = await run.answers(addresses);
-  await nameTheRest(file.path, addresses, resolved);
+  // A Linux frame without an address (dom0's `? _printk`) has nothing to look up: given to the
+  // symboliser as `0x` it would shift the answers after it, and it would cost an `nm` run for nothing.
+  const asked = addresses.filter((a) => /^(?:0x)?[0-9a-f]+$/i.test(a));
+  const resolved = await run.answers(asked);
+  await nameTheRest(file.path, asked, resolved);
   const map = symbolMap(resolved, addresses);
   report.findings = withSymbols(report.findings, map);
   const frames: Record<string, string> = {};

@@ -19,7 +19,8 @@ const BUILD_ID = '151b373fd64b321593bf987fd923cd10dabadac4';
 function standIns(tools: readonly string[]): { dir: string; runs: () => string[] } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xk-symbolisers-'));
   const log = path.join(dir, 'runs.log');
-  const answer = `while read a; do echo "$a"; echo "fn_$a"; echo "x.c:1"; done`;
+  // As llvm-symbolizer does, a line that is no address is echoed and not answered.
+  const answer = `while read a; do echo "$a"; case "$a" in 0x) ;; *) echo "fn_$a"; echo "x.c:1";; esac; done`;
   for (const tool of tools) {
     const body = tool === 'readelf' ? `echo "    Build ID: ${BUILD_ID}"` : answer;
     writeFileSync(path.join(dir, tool), `#!/bin/sh\necho ${tool} >> '${log}'\n${body}\n`);
@@ -63,6 +64,23 @@ describe('report --xen-syms: one symboliser per report', () => {
       expect(report.symbols?.frames['ffff82d0402fa741']).toBe('fn_0xffff82d0402fa741 (x.c:1)');
     }
     expect(fake.runs()).toEqual([...tools, ...tools]);
+  });
+
+  it("leaves dom0's address-less frames out of the lookup (no `nm` run, no answers shifted)", async () => {
+    // dom0's panic trace lists `? _printk`-style frames without addresses, beside Xen's `d` frames.
+    const fake = standIns(['readelf', 'llvm-symbolizer']);
+    const recording = path.join(ROOT, 'recordings/xen-4.17-dom0-panic-keys/session.raw');
+    const run = await runCli(['report', recording, '--xen-syms', path.join(fake.dir, 'xen-syms')], {
+      env: { PATH: fake.dir },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    const frames = Object.entries(report.symbols?.frames ?? {});
+    expect(frames.length).toBeGreaterThan(1);
+    for (const [address, name] of frames) expect(name).toBe(`fn_0x${address} (x.c:1)`);
+    // The one not resolved is the empty address, counted as before.
+    expect(report.symbols?.resolved).toBe((report.symbols?.addresses ?? 0) - 1);
+    expect(fake.runs()).toEqual(['readelf', 'llvm-symbolizer']);
   });
 
   it('still refuses a xen-syms of another build, after reading the log, and writes no report', async () => {
