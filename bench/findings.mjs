@@ -4,9 +4,9 @@
 // `--findings` alone, all in the same run. Figures are printed, never asserted.
 //
 // On a shared machine one report's time swings with its neighbours' load, so each round brackets every
-// run between two baseline runs (B F B S B O B) and compares its CPU time (user + system, the
+// run between two baseline runs (B A B F B S B O B) and compares its CPU time (user + system, the
 // symboliser's included) with the mean of those two: a load that drifts within a round touches both
-// sides. The per-round ratios are printed, and their median. XENKEYS_BENCH_ROUNDS,
+// sides. The per-round ratios are printed, and their median; A, the baseline again, shows the noise. XENKEYS_BENCH_ROUNDS,
 // XENKEYS_BENCH_REPORT_MB and XENKEYS_BENCH_XEN_SYMS (default: the lab's,
 // ~/.cache/xenkeys-lab/boot/xen-syms; its row is left out without it) change it.
 
@@ -49,6 +49,12 @@ export async function benchFindingsOf(builds) {
           env: { ...one, XENKEYS_NO_FINDINGS: '1' },
         },
         runs: [
+          // The baseline against itself: how far apart two runs of the same thing land here.
+          {
+            what: what('no findings again (A/A: the noise)'),
+            argv: report('--no-xen-syms'),
+            env: { ...one, XENKEYS_NO_FINDINGS: '1' },
+          },
           { what: what('findings, 1 thread'), argv: report('--no-xen-syms'), env: one },
           ...(existsSync(syms)
             ? [{ what: what('findings + --xen-syms, 1 thread'), argv: report('--xen-syms', syms), env: one }]
