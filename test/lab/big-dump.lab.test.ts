@@ -36,7 +36,8 @@ describe('a dump bigger than the console ring', () => {
     const d = byKey('d')!;
     const star = byKey('*')!;
     const w = byKey('w')!;
-    for (let cpu = 0; cpu < 8; cpu++) expect(d.text).toMatch(new RegExp(`\\*\\*\\* Dumping CPU${cpu} (host|guest) state`));
+    for (let cpu = 0; cpu < 8; cpu++)
+      expect(d.text).toMatch(new RegExp(`\\*\\*\\* Dumping CPU${cpu} (host|guest) state`));
     // '*' runs every diagnostic handler, each behind a "[k: description]" line.
     const sections = star.text.split('\n').filter((l) => /^\(XEN\) \[.: .+\]$/.test(l));
     expect(sections.length).toBeGreaterThanOrEqual(20);
