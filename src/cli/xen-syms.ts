@@ -53,7 +53,8 @@ export interface SymbolSession {
 export function startSymbols(options: SymsOptions): SymbolSession {
   const given = options.file;
   if (given === false) return { add: () => undefined, finish: async () => undefined, stop: () => undefined };
-  // A given file is read only once it proved a plain file with a build id; addresses wait until then.
+  // A given file goes to the symboliser only once readelf has read it as a plain file (never a link);
+  // the addresses found before then wait.
   const early = given === undefined ? null : new SymboliserRun(given);
   let waiting: string[] | null = [];
   const checked =
