@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { XenkeysError } from '../core/errors.js';
 import { writeAllSync, createNewFile, makePrivateDir, writeFileAtomically } from '../record/safe-files.js';
 import { type BundleFile, bundleMail } from '../report/bundle/mail.js';
+import type { FindingsDigest } from '../report/findings/digest.js';
 import type { Report } from '../report/model.js';
 import { reportFromInputs } from './report-input.js';
 import { VERSION } from './version.js';
@@ -25,13 +26,16 @@ export async function writeBundle(
   dir: string,
   given: readonly string[],
   stdin: NodeJS.ReadableStream,
-  symbolise: (report: Report) => Promise<void>,
+  symbolise: (report: Report, digest: FindingsDigest | null) => Promise<void>,
 ): Promise<BundleResult> {
   refuseUsed(dir);
   // stdin is read once: kept, so the bundle can hold the bytes the report was made from.
   const stdinBytes = given.includes('-') ? await readAll(stdin) : null;
-  const report = await reportFromInputs(given, stdinBytes ? Readable.from([stdinBytes]) : stdin);
-  await symbolise(report);
+  let digest: FindingsDigest | null = null;
+  const report = await reportFromInputs(given, stdinBytes ? Readable.from([stdinBytes]) : stdin, {
+    onDigest: (d) => (digest = d),
+  });
+  await symbolise(report, digest);
   const sources = await Promise.all(given.map(rawOf));
   const names = uniqueNames(sources.map((s) => (s === '-' ? 'stdin.log' : path.basename(s))));
   const files: BundleFile[] = [];

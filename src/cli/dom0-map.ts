@@ -7,7 +7,7 @@ import { lstat, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
 import { withDom0Frames } from '../report/findings/dom0-frames.js';
-import { digestOf } from '../report/findings/findings.js';
+import type { FindingsDigest } from '../report/findings/digest.js';
 import { parseSystemMap, type KernelMap } from '../report/findings/kernel-map.js';
 import type { Report } from '../report/model.js';
 import { run } from './xen-syms.js';
@@ -18,9 +18,8 @@ export interface Dom0Map {
   kind: 'system-map' | 'vmlinux';
 }
 
-/** Names dom0's frames in report.findings and sets report.dom0Symbols. */
-export function nameDom0Frames(report: Report, loaded: Dom0Map): void {
-  const digest = digestOf(report);
+/** Names dom0's frames in report.findings (from the digest they were made from); sets report.dom0Symbols. */
+export function nameDom0Frames(report: Report, digest: FindingsDigest | null, loaded: Dom0Map): void {
   if (!digest) return;
   const done = withDom0Frames(report.findings, digest, loaded.map, {
     file: path.basename(loaded.file),

@@ -13,6 +13,7 @@ import { concat } from '../pipeline/line-splitter.js';
 import { SessionFold } from '../pipeline/session-fold.js';
 import { CastFeed } from '../report/cast-feed.js';
 import { builderSink } from '../report/fold-feed.js';
+import type { FindingsDigest } from '../report/findings/digest.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportCapture, ReportSource } from '../report/model.js';
 import { sourceMetaFromCast } from '../report/source-meta.js';
@@ -41,6 +42,12 @@ export interface InputOptions {
   pause?: () => Promise<void>;
   /** Where a capture's text past the parse window goes (report/text-rest.ts); else it is held. */
   spill?: TextSpill;
+  /** false: no findings (the baseline a benchmark measures them against). */
+  findings?: boolean;
+  /** Each Xen address the dumps print, when first seen (a symboliser starts on them at once). */
+  onXenAddress?: (address: string) => void;
+  /** At the end: the digest the findings were made from (its addresses, dom0's stack words). */
+  onDigest?: (digest: FindingsDigest) => void;
 }
 
 /** A chunked byte source: a file read into one reused buffer, or a stream. */
@@ -59,8 +66,10 @@ export async function reportFromInputs(
     name: names[0] ?? null,
     ...(inputs.length > 1 ? { files: names.map((n) => n ?? '-') } : {}),
   });
-  const { onCapture, drafts, spill } = options;
+  const { onCapture, drafts, spill, findings, onXenAddress } = options;
   const builder: ReportBuilder = new ReportBuilder(source('log'), {
+    findings,
+    onXenAddress,
     ...(drafts
       ? { onDraft: (draft: CaptureDraft) => drafts.onDraft(draft, builder.source) }
       : onCapture
@@ -94,13 +103,14 @@ export async function reportFromInputs(
   }
   // The last section goes to the worker before it is asked what it found, or it would be lost.
   builder.endInput();
-  const report = builder.finish(drafts ? await drafts.drafted() : undefined);
+  const { report, digest } = builder.finishWithDigest(drafts ? await drafts.drafted() : undefined);
   // A report of nothing would read "no alarming events": say instead that there was nothing to read.
   if (report.stats.xenLines === 0 && report.stats.guestLines === 0 && report.events.length === 0) {
     throw new XenkeysError('bad-input', `no Xen console output found: ${seen.join('; ')}`, {
       hint: "Give what a Xen console printed: a capture folder, its session.cast or session.raw, or text with '(XEN)' lines.",
     });
   }
+  options.onDigest?.(digest);
   return report;
 }
 

@@ -29,7 +29,11 @@ export function canUseWorker(): boolean {
   return import.meta.url.endsWith('.js') && process.env['XENKEYS_REPORT_WORKER'] !== '0';
 }
 
-export function startReportPipe(init: WorkerInit): ReportPipe {
+/** `onXenAddress`: each Xen address the worker's dumps print, as it is first seen. */
+export function startReportPipe(
+  init: WorkerInit,
+  onXenAddress: (address: string) => void = () => undefined,
+): ReportPipe {
   const worker = new Worker(new URL('./report-worker.js', import.meta.url), {
     workerData: init,
     // A smaller young generation than the default (same speed here, 25 MB less resident), and an old
@@ -50,6 +54,10 @@ export function startReportPipe(init: WorkerInit): ReportPipe {
     for (const w of waiters.splice(0)) w();
   };
   worker.on('message', (m: FromWorker) => {
+    if (m.type === 'addresses') {
+      for (const a of m.addresses) onXenAddress(a);
+      return;
+    }
     if (m.type === 'ack') inFlight -= m.bytes;
     else if (m.type === 'finished') onFinished?.({ scheduler: m.scheduler, digest: m.digest });
     else if (m.type === 'closed') onClosed?.();

@@ -10,6 +10,7 @@ import {
   type CaptureDraft,
   type Finished,
 } from '../report/finisher.js';
+import { FindingsFold } from '../report/findings/digest-fold.js';
 import type { Report, ReportSource } from '../report/model.js';
 import { getRenderer, type ReportStreamRenderer } from '../report/renderers.js';
 import { fileOutput } from '../capture/report-output.js';
@@ -18,6 +19,8 @@ import { streamOf } from './report-stream.js';
 export interface WorkerInit {
   output: string;
   format: string;
+  /** false: no findings' digest (a benchmark's baseline). */
+  findings: boolean;
 }
 
 export type ToWorker =
@@ -28,6 +31,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ack'; bytes: number }
+  /** Xen addresses the dumps printed, first seen in the last drafts (the reader starts symbolising). */
+  | { type: 'addresses'; addresses: string[] }
   | ({ type: 'finished' } & Finished)
   | { type: 'closed' }
   | { type: 'error'; message: string; stack: string | null };
@@ -35,21 +40,29 @@ export type FromWorker =
 async function run(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('report-worker runs as a worker thread');
-  const { output, format } = workerData as WorkerInit;
+  const { output, format, findings } = workerData as WorkerInit;
   const renderer = getRenderer(format);
   if (!renderer) throw new Error(`unknown format ${format}`);
   const { start, dispose } = streamOf(renderer);
   const out = await fileOutput(output);
   let source: ReportSource = { kind: 'log', name: null };
   let stream: ReportStreamRenderer | null = null;
-  const finisher = new CaptureFinisher((capture) => {
-    for (const piece of (stream ??= start(() => source)).capture(capture)) out.write(piece);
-  }, HOLD_BYTES_STREAMING);
+  let addresses: string[] = [];
+  const finisher = new CaptureFinisher(
+    (capture) => {
+      for (const piece of (stream ??= start(() => source)).capture(capture)) out.write(piece);
+    },
+    HOLD_BYTES_STREAMING,
+    undefined,
+    findings ? new FindingsFold((a) => addresses.push(a)) : null,
+  );
   const send = (message: FromWorker): void => port.postMessage(message);
   const handle = async (m: ToWorker): Promise<void> => {
     if (m.type === 'drafts') {
       source = m.source;
       for (const draft of m.drafts) finisher.add(draft);
+      if (addresses.length > 0) send({ type: 'addresses', addresses });
+      addresses = [];
       await out.flush();
       send({ type: 'ack', bytes: m.bytes });
     } else if (m.type === 'finish') {

@@ -1,18 +1,20 @@
 // Resolving the findings' Xen addresses with a xen-syms file (the unstripped hypervisor with its symbols):
 // the file given with --xen-syms, or one found in /usr/lib/debug/boot/ or /boot/ whose build id is the
 // one Xen printed. binutils does the work, at the edge: `readelf -n` for the build id, and ONE
-// `addr2line` for every address of the report (read from its stdin), never one per address.
+// symboliser for every address of the report (read from its stdin as the report finds them,
+// symboliser-run.ts), never one per address.
 
 import { execFile } from 'node:child_process';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
-import { digestOf } from '../report/findings/findings.js';
+import type { FindingsDigest } from '../report/findings/digest.js';
 import { addressesOf, sourceText, withSymbols } from '../report/findings/frames.js';
 import { kernelSymbol, parseSystemMap } from '../report/findings/kernel-map.js';
 import type { SymbolLocation } from '../report/findings/model.js';
-import { normalAddress, parseAddr2line, parseBuildId, symbolMap } from '../report/findings/symbols.js';
+import { normalAddress, parseBuildId, symbolMap } from '../report/findings/symbols.js';
 import type { Report } from '../report/model.js';
+import { SymboliserRun } from './symboliser-run.js';
 
 export const SYMS_DIRS = ['/usr/lib/debug/boot', '/boot'];
 
@@ -24,16 +26,77 @@ export interface SymsOptions {
   warn?: (message: string) => void;
 }
 
-/** Fills report.findings' frames with source locations and sets report.symbols; may refuse the file. */
-export async function symbolise(report: Report, options: SymsOptions): Promise<void> {
+/**
+ * Fills report.findings' frames with source locations and sets report.symbols; may refuse the file.
+ * `digest`: the one the report's findings were made from (reportFromInputs' onDigest), for its addresses.
+ */
+export async function symbolise(
+  report: Report,
+  digest: FindingsDigest | null,
+  options: SymsOptions,
+): Promise<void> {
+  await startSymbols(options).finish(report, digest);
+}
+
+/**
+ * Symbols for a report still being read: a given file is checked (`readelf`) at once, and its
+ * symboliser starts on the dumps' addresses as the report finds them (`add`), so the file is loaded
+ * while the log is read. `finish` does the rest (the build id Xen printed, the addresses only known at
+ * the end); `stop` ends what was started when the report fails.
+ */
+export interface SymbolSession {
+  add(address: string): void;
+  finish(report: Report, digest: FindingsDigest | null): Promise<void>;
+  stop(): void;
+}
+
+export function startSymbols(options: SymsOptions): SymbolSession {
+  const given = options.file;
+  if (given === false) return { add: () => undefined, finish: async () => undefined, stop: () => undefined };
+  // A given file goes to the symboliser only once readelf has read it as a plain file (never a link);
+  // the addresses found before then wait.
+  const early = given === undefined ? null : new SymboliserRun(given);
+  let waiting: string[] | null = [];
+  const checked =
+    given === undefined
+      ? null
+      : buildIdOf(given, true).then((id) => {
+          early?.add(waiting ?? []);
+          waiting = null;
+          return id;
+        });
+  checked?.catch(() => undefined); // thrown by finish(), after the report, as before
+  return {
+    add(address) {
+      if (!early) return;
+      if (waiting) waiting.push(address);
+      else early.add([address]);
+    },
+    async finish(report, digest) {
+      try {
+        const file = await fileFor(report, options, checked);
+        if (file === null) return early?.stop();
+        await symbolsOf(report, digest, file, early ?? new SymboliserRun(file.path));
+      } catch (error) {
+        early?.stop();
+        throw error;
+      }
+    },
+    stop: () => early?.stop(),
+  };
+}
+
+/** The xen-syms to use and its build id: the one given (refused unless Xen printed its build id), or a match found. */
+async function fileFor(
+  report: Report,
+  options: SymsOptions,
+  checked: Promise<string | null> | null,
+): Promise<{ path: string; buildId: string | null } | null> {
   const printed = report.platform.buildId?.toLowerCase() ?? null;
   const warn = options.warn ?? (() => undefined);
-  let file: string | null;
-  let fileId: string | null;
-  if (options.file === false) return;
-  if (options.file !== undefined) {
-    file = options.file;
-    fileId = await buildIdOf(file, true);
+  if (typeof options.file === 'string' && checked) {
+    const file = options.file;
+    const fileId = await checked;
     if (printed !== null && fileId !== printed)
       throw new XenkeysError(
         'bad-input',
@@ -46,29 +109,38 @@ export async function symbolise(report: Report, options: SymsOptions): Promise<v
       warn(
         `xenkeys: the log has no "build-id:" line, so ${path.basename(file)} could not be checked against it.`,
       );
-  } else {
-    if (printed === null) return;
-    const found = await discover(options.dirs ?? SYMS_DIRS, printed);
-    if (!found) return;
-    file = found;
-    fileId = printed;
+    return { path: file, buildId: fileId };
   }
+  if (printed === null) return null;
+  const found = await discover(options.dirs ?? SYMS_DIRS, printed);
+  return found === null ? null : { path: found, buildId: printed };
+}
+
+async function symbolsOf(
+  report: Report,
+  digest: FindingsDigest | null,
+  file: { path: string; buildId: string | null },
+  run: SymboliserRun,
+): Promise<void> {
   const addresses = [
     ...new Set([
       ...addressesOf(report.findings),
       ...report.events.flatMap((e) => (e.callTrace ?? []).map((f) => f.address.toLowerCase())),
-      ...(digestOf(report)?.xenAddresses ?? []),
+      ...(digest?.xenAddresses ?? []),
     ]),
   ];
-  const resolved = addresses.length ? await symbolize(file, addresses) : new Map<string, SymbolLocation[]>();
-  await nameTheRest(file, addresses, resolved);
+  // A Linux frame without an address (dom0's `? _printk`) has nothing to look up: given to the
+  // symboliser as `0x` it would shift the answers after it, and it would cost an `nm` run for nothing.
+  const asked = addresses.filter((a) => /^(?:0x)?[0-9a-f]+$/i.test(a));
+  const resolved = await run.answers(asked);
+  await nameTheRest(file.path, asked, resolved);
   const map = symbolMap(resolved, addresses);
   report.findings = withSymbols(report.findings, map);
   const frames: Record<string, string> = {};
   for (const [address, locations] of map) frames[address] = sourceText(locations);
   report.symbols = {
-    file: path.basename(file),
-    buildId: fileId,
+    file: path.basename(file.path),
+    buildId: file.buildId,
     addresses: addresses.length,
     resolved: map.size,
     frames,
@@ -100,34 +172,6 @@ async function buildIdOf(file: string, explicit: boolean): Promise<string | null
     throw new XenkeysError('bad-input', `${file} is not a plain file (symlinks are not followed)`);
   const notes = await run('readelf', ['-n', '--', file], null, explicit);
   return parseBuildId(notes);
-}
-
-/**
- * One symboliser process for every address: llvm-symbolizer when installed (GNU output, the same text
- * addr2line prints), else binutils' addr2line. XENKEYS_SYMBOLIZER=addr2line picks addr2line.
- */
-export async function symbolize(
-  file: string,
-  addresses: readonly string[],
-): Promise<Map<string, SymbolLocation[]>> {
-  const input = addresses.map((a) => `0x${normalAddress(a)}`).join('\n') + '\n';
-  const forced = process.env['XENKEYS_SYMBOLIZER'];
-  if (forced !== 'addr2line') {
-    try {
-      const out = await run(
-        'llvm-symbolizer',
-        ['--output-style=GNU', '-a', '-f', '-i', `--obj=${file}`],
-        input,
-        true,
-      );
-      return parseAddr2line(out, addresses);
-    } catch (error) {
-      if (!(error instanceof XenkeysError && error.code === 'tool-missing') || forced === 'llvm-symbolizer')
-        throw error;
-    }
-  }
-  const out = await run('addr2line', ['-a', '-f', '-i', '-e', file], input, true);
-  return parseAddr2line(out, addresses);
 }
 
 /**

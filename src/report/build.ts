@@ -9,8 +9,9 @@ import { EventScanner } from '../parse/events.js';
 import { detach, LineNormaliser, normaliseAll, type NormLine } from '../parse/prefix.js';
 import { SectionSplitter, type Section, type SplitItem } from '../parse/sections.js';
 import { withDom0Panic } from './dom0-event.js';
-import { emptyDigest } from './findings/digest.js';
-import { buildFindings, rememberDigest } from './findings/findings.js';
+import { emptyDigest, type FindingsDigest } from './findings/digest.js';
+import { FindingsFold } from './findings/digest-fold.js';
+import { buildFindings } from './findings/findings.js';
 import { CaptureFinisher, HOLD_BYTES_STREAMING, type CaptureDraft, type Finished } from './finisher.js';
 import {
   REPORT_SCHEMA,
@@ -51,6 +52,10 @@ export interface BuilderOptions {
    * section is held and parsed whole.
    */
   spill?: TextSpill;
+  /** false: a report without findings (none made, no digest kept), the baseline a benchmark needs. */
+  findings?: boolean;
+  /** Each Xen address the captures' dumps print, when first seen: a symboliser can start on it. */
+  onXenAddress?: (address: string) => void;
 }
 
 /** A capture cut by markers (or by anything else that knows where a key's output begins and ends). */
@@ -91,6 +96,7 @@ export class ReportBuilder {
   private lineTime: number | null = null;
   private readonly other = { lines: [] as string[], droppedLines: 0 };
   private otherBytes = 0;
+  private readonly findings: boolean;
 
   constructor(
     /** Set before the first capture completes if it is only known then (report-input sniffs first). */
@@ -106,7 +112,9 @@ export class ReportBuilder {
       keepNorms: !this.onDraft,
       ...(this.spill ? { windowChars: PARSE_WINDOW_CHARS } : {}),
     });
-    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed);
+    this.findings = options.findings ?? true;
+    const fold = this.findings ? new FindingsFold(options.onXenAddress) : null;
+    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed, fold);
   }
 
   /** Characters of a capture kept and parsed (a fold cutting captures keeps no more: SessionFold). */
@@ -192,6 +200,11 @@ export class ReportBuilder {
    * only known at the end), so both renderings of one input are the same text.
    */
   finish(drafted?: Finished): Report {
+    return this.finishWithDigest(drafted).report;
+  }
+
+  /** The report, and the digest its findings were made from (the symbols' edge reads its addresses). */
+  finishWithDigest(drafted?: Finished): { report: Report; digest: FindingsDigest } {
     this.splitter.flush();
     const { scheduler, digest } = this.finisher?.finish() ??
       drafted ?? { scheduler: null, digest: emptyDigest() };
@@ -213,15 +226,14 @@ export class ReportBuilder {
       events,
       dom0,
       stats: { ...this.stats, timestampForms: [...this.forms].sort() },
-      findings: buildFindings({ platform, events, dom0 }, digest),
+      findings: this.findings ? buildFindings({ platform, events, dom0 }, digest) : [],
       other: {
         lines: this.other.lines.length,
         text: this.other.lines.join('\n'),
         droppedLines: this.other.droppedLines,
       },
     };
-    rememberDigest(report, digest);
-    return report;
+    return { report, digest };
   }
 
   private complete(draft: CaptureDraft, lines: readonly string[], norms?: readonly NormLine[]): void {

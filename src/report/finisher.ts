@@ -7,7 +7,8 @@ import type { AllKeysParsed } from '../parse/keys/all-keys.js';
 import { parseKey } from '../parse/key-parsers.js';
 import { detach, type NormLine } from '../parse/prefix.js';
 import { splitStarParts } from '../parse/star-parts.js';
-import { type FindingsDigest, digestCapture, emptyDigest } from './findings/digest.js';
+import { type FindingsDigest, emptyDigest } from './findings/digest.js';
+import { FindingsFold } from './findings/digest-fold.js';
 import type { ReportCapture } from './model.js';
 
 /** Streamed captures wait this long (bytes of text) for the host's `h` list, which names their keys. */
@@ -31,7 +32,6 @@ export class CaptureFinisher {
   /** key → description from the first `h` list; null until one is seen. */
   private handlers: Map<string, string> | null = null;
   private scheduler: string | null = null;
-  private readonly digest = emptyDigest();
   private released = 0;
 
   /**
@@ -43,6 +43,8 @@ export class CaptureFinisher {
     private readonly onCapture: (capture: ReportCapture) => void,
     private readonly holdBytes = Infinity,
     private readonly onParsed?: (capture: ReportCapture) => void,
+    /** What keeps the findings' digest; null for a report without findings (a benchmark's baseline). */
+    private readonly fold: FindingsFold | null = new FindingsFold(),
   ) {}
 
   /**
@@ -85,7 +87,7 @@ export class CaptureFinisher {
   /** End of input: whatever is still held goes on as it is. */
   finish(): Finished {
     this.release();
-    return { scheduler: this.scheduler, digest: this.digest };
+    return { scheduler: this.scheduler, digest: this.fold?.digest() ?? emptyDigest() };
   }
 
   /** Hand the held captures on, with descriptions from the host's own `h` list where it has the key. */
@@ -97,7 +99,8 @@ export class CaptureFinisher {
       const fromList = this.handlers?.get(c.key);
       if (fromList !== undefined && (c.found !== 'marker' || c.description === null))
         c.description = fromList;
-      digestCapture(this.digest, c, this.released++);
+      this.fold?.add(c, this.released);
+      this.released++;
       this.onCapture(c);
     }
   }

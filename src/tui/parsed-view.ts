@@ -6,7 +6,7 @@ import type { KeyCapture } from '../console/key-runner.js';
 import { emptyBootInfo } from '../parse/boot.js';
 import { Dom0Scanner } from '../parse/dom0-virt.js';
 import { hasParser, parseKey, type ParsedByKey } from '../parse/key-parsers.js';
-import { digestCapture, emptyDigest } from '../report/findings/digest.js';
+import { FindingsFold } from '../report/findings/digest-fold.js';
 import { buildFindings } from '../report/findings/findings.js';
 import { captureView, type ReportView } from './report-view.js';
 
@@ -36,9 +36,10 @@ export function parsedCaptureViewOf(
  * a paused or dying domain in a `q`…): facts and advice stay in the report, the panel is small.
  */
 function findingsOf(capture: KeyCapture, parsed: ParsedByKey[keyof ParsedByKey] | null): Section[] {
-  const digest = emptyDigest();
+  const fold = new FindingsFold();
   const complete = capture.endReason === 'quiet' || capture.endReason === 'no-output';
-  digestCapture(digest, { ...capture, parsed, found: 'marker', endReason: capture.endReason, complete }, 0);
+  fold.add({ ...capture, parsed, found: 'marker', endReason: capture.endReason, complete }, 0);
+  const digest = fold.digest();
   const facts = { platform: emptyBootInfo(), events: [], dom0: new Dom0Scanner().result() };
   const rows = buildFindings(facts, digest)
     .filter((f) => f.severity === 'critical' || f.severity === 'error' || f.severity === 'warning')

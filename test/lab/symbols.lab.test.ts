@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFromInputs } from '../../src/cli/report-input.js';
 import { symbolise } from '../../src/cli/xen-syms.js';
+import type { FindingsDigest } from '../../src/report/findings/digest.js';
 import type { Report } from '../../src/report/model.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import type { DebugXen } from './boot-files.js';
@@ -117,15 +118,16 @@ describe('xen-syms discovery by build id (a debug folder as Debian lays it out)'
     copyFileSync('/bin/ls', path.join(dir, 'xen-syms-4.99-amd64'));
     symlinkSync(await labXenSyms(), path.join(dir, 'xen-syms-4.18-link'));
     copyFileSync(await labXenSyms(), path.join(dir, 'xen-syms-4.17-amd64'));
-    const report = await reportFromInputs([RECORDING]);
-    await symbolise(report, { dirs: ['/nonexistent-debug-dir', dir] });
+    let digest: FindingsDigest | null = null;
+    const report = await reportFromInputs([RECORDING], process.stdin, { onDigest: (d) => (digest = d) });
+    await symbolise(report, digest, { dirs: ['/nonexistent-debug-dir', dir] });
     expect(report.symbols).toMatchObject({ file: 'xen-syms-4.17-amd64', buildId: LAB_BUILD_ID });
     expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
     // None matching: no symbols, no error.
     const other = mkdtempSync(path.join(os.tmpdir(), 'xk-syms-none-'));
     copyFileSync('/bin/ls', path.join(other, 'xen-syms-4.99-amd64'));
     const plain = await reportFromInputs([RECORDING]);
-    await symbolise(plain, { dirs: [other] });
+    await symbolise(plain, null, { dirs: [other] });
     expect(plain.symbols).toBeUndefined();
   });
 });

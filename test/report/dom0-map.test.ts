@@ -4,22 +4,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reportFromLines } from '../../src/report/build.js';
+import { ReportBuilder } from '../../src/report/build.js';
 import { withDom0Frames } from '../../src/report/findings/dom0-frames.js';
-import { digestOf } from '../../src/report/findings/findings.js';
 import { kernelSymbol, parseSystemMap } from '../../src/report/findings/kernel-map.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/lab');
 const map = parseSystemMap(
   readFileSync(path.join(FIXTURES, 'dom0-6.1.0-57-amd64.kallsyms-cut.map'), 'latin1'),
 );
-const report = reportFromLines(
-  readFileSync(path.join(FIXTURES, 'xen-4.17-dom0-0-key.raw'), 'latin1').split('\n'),
-  {
-    kind: 'log',
-    name: 'session.raw',
-  },
-);
+const builder = new ReportBuilder({ kind: 'log', name: 'session.raw' });
+for (const line of readFileSync(path.join(FIXTURES, 'xen-4.17-dom0-0-key.raw'), 'latin1').split('\n'))
+  builder.addLine(line);
+const { report, digest } = builder.finishWithDigest();
 
 describe('System.map lines', () => {
   it('names an address as Linux prints a frame: the symbol at or below it, offset and size', () => {
@@ -32,8 +28,7 @@ describe('System.map lines', () => {
 });
 
 describe("dom0's `0` dump, named", () => {
-  const digest = digestOf(report);
-  const named = withDom0Frames(report.findings, digest!, map, { file: 'System.map', kind: 'system-map' });
+  const named = withDom0Frames(report.findings, digest, map, { file: 'System.map', kind: 'system-map' });
 
   it('gives each dom0 vCPU a dom0-stack finding: the RIP, then the stack words in kernel text', () => {
     const stacks = named.findings.filter((f) => f.id === 'dom0-stack');

@@ -4,19 +4,26 @@
 
 import { InvalidArgumentError } from 'commander';
 import { XenkeysError } from '../../core/errors.js';
-import { setFindingsEnabled } from '../../report/findings/digest.js';
+import type { FindingsDigest } from '../../report/findings/digest.js';
 import { renderFindingsText } from '../../report/findings/render.js';
 import type { Report } from '../../report/model.js';
-import { getRenderer, isBuiltIn, rendererNames, type ReportStreamRenderer } from '../../report/renderers.js';
+import {
+  getRenderer,
+  isBuiltIn,
+  rendererNames,
+  type Renderer,
+  type ReportStreamRenderer,
+} from '../../report/renderers.js';
 import { streamOf } from '../report-stream.js';
 import { openTextSpill } from '../text-spill.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
+import type { WorkerInit } from '../report-worker.js';
 import { writeBundle } from '../bundle.js';
 import { loadDom0Map, nameDom0Frames } from '../dom0-map.js';
-import { SYMS_DIRS, symbolise } from '../xen-syms.js';
+import { SYMS_DIRS, startSymbols, symbolise, type SymsOptions } from '../xen-syms.js';
 import {
   fileOutput,
   streamOutput,
@@ -91,28 +98,76 @@ export async function runReport(
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
   const stdin = io.stdin ?? process.stdin;
   const dom0Map = flags.dom0Map === undefined ? null : await loadDom0Map(flags.dom0Map);
-  const syms = async (report: Report): Promise<void> => {
-    await symbolise(report, { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) });
-    if (dom0Map) nameDom0Frames(report, dom0Map);
+  const symsOptions: SymsOptions = { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) };
+  const named = (report: Report, digest: FindingsDigest | null): void => {
+    if (dom0Map) nameDom0Frames(report, digest, dom0Map);
   };
-  // Benchmarks only: the baseline a report's findings and symbols are measured against (one thread).
-  const bare = process.env['XENKEYS_NO_FINDINGS'] === '1';
-  if (bare) setFindingsEnabled(false);
+  // Benchmarks only: the baseline a report's findings and symbols are measured against.
+  const findings = process.env['XENKEYS_NO_FINDINGS'] !== '1';
   if (flags.bundle !== undefined) {
     if (flags.output !== undefined || flags.findings)
       throw new XenkeysError('usage', '--bundle writes its own files (xen-report.txt and the raw log)', {
         hint: 'Drop -o/--findings, or make the report in a second run.',
       });
+    const syms = async (report: Report, digest: FindingsDigest | null): Promise<void> => {
+      await symbolise(report, digest, symsOptions);
+      named(report, digest);
+    };
     const done = await writeBundle(flags.bundle, files, stdin, syms);
     process.stderr.write(`xenkeys: bug-report bundle in ${done.dir}: ${done.files.join(', ')}\n`);
     return EXIT.ok;
   }
+  // The symboliser starts on the dumps' addresses while the input is still being read.
+  const symbols = startSymbols(symsOptions);
+  try {
+    return await reportWithSymbols(
+      files,
+      flags,
+      { ...io, stdin },
+      {
+        renderer,
+        findings,
+        onXenAddress: (a) => symbols.add(a),
+        syms: async (report, digest) => {
+          await symbols.finish(report, digest);
+          named(report, digest);
+        },
+      },
+    );
+  } finally {
+    symbols.stop();
+  }
+}
+
+interface Run {
+  renderer: Renderer;
+  /** false: the benchmark's baseline, no findings. */
+  findings: boolean;
+  onXenAddress: (address: string) => void;
+  /** The report is read: symbolise it (and name dom0's frames) from the digest its findings came from. */
+  syms: (report: Report, digest: FindingsDigest | null) => Promise<void>;
+}
+
+async function reportWithSymbols(
+  files: readonly string[],
+  flags: ReportFlags,
+  io: { stdin: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream },
+  { renderer, findings, onXenAddress, syms: symsOf }: Run,
+): Promise<number> {
+  const stdin = io.stdin;
+  let digest: FindingsDigest | null = null;
+  const onDigest = (d: FindingsDigest): void => void (digest = d);
+  const syms = (report: Report): Promise<void> => symsOf(report, digest);
   if (flags.findings) {
     // Captures stream past (kept only as the findings' digest): a huge log costs no more than a report.
     const spill = openTextSpill();
-    const report = await reportFromInputs(files, stdin, { onCapture: () => undefined, spill }).finally(() =>
-      spill.dispose(),
-    );
+    const report = await reportFromInputs(files, stdin, {
+      onCapture: () => undefined,
+      spill,
+      findings,
+      onXenAddress,
+      onDigest,
+    }).finally(() => spill.dispose());
     await syms(report);
     const text = renderFindingsText(report.findings);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, [text]);
@@ -121,7 +176,7 @@ export async function runReport(
   }
   if (!renderer.stream && !renderer.spooled) {
     // Renderers that need the whole report (a summary up front, say) get it whole.
-    const whole = await reportFromInputs(files, stdin);
+    const whole = await reportFromInputs(files, stdin, { findings, onXenAddress, onDigest });
     await syms(whole);
     const chunks = renderer.render(whole);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, chunks);
@@ -129,8 +184,9 @@ export async function runReport(
     return EXIT.ok;
   }
   const toFile = flags.output !== undefined && flags.output !== '-';
-  if (toFile && !bare && canUseWorker() && isBuiltIn(flags.format)) {
-    await reportOnTwoThreads(files, stdin, flags.output as string, flags.format, syms);
+  if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
+    const init = { output: flags.output as string, format: flags.format, findings };
+    await reportOnTwoThreads(files, stdin, init, { onXenAddress, syms: symsOf });
     return EXIT.ok;
   }
   const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
@@ -143,6 +199,9 @@ export async function runReport(
       onCapture: (capture, source) => out.writeAll((stream ??= spooled.start(() => source)).capture(capture)),
       pause: () => out.flush(),
       spill,
+      findings,
+      onXenAddress,
+      onDigest,
     });
     await syms(report);
     // After the captures' pieces, which stdout may not have taken yet: in order, as it drains.
@@ -165,20 +224,22 @@ export async function runReport(
 async function reportOnTwoThreads(
   files: readonly string[],
   stdin: NodeJS.ReadableStream,
-  output: string,
-  format: string,
-  syms: (report: Report) => Promise<void>,
+  init: WorkerInit,
+  { onXenAddress, syms }: Pick<Run, 'onXenAddress' | 'syms'>,
 ): Promise<void> {
-  const pipe = startReportPipe({ output, format });
+  const pipe = startReportPipe(init, onXenAddress);
   // Written here, read by the worker (by each capture's own file and range) before pipe.end resolves.
   const spill = openTextSpill();
   try {
+    let digest: FindingsDigest | null = null;
     const report = await reportFromInputs(files, stdin, {
       drafts: { onDraft: (draft, source) => pipe.draft(draft, source), drafted: () => pipe.drafted() },
       pause: () => pipe.pause(),
       spill,
+      findings: init.findings,
+      onDigest: (d) => (digest = d),
     });
-    await syms(report);
+    await syms(report, digest);
     await pipe.end(report);
   } catch (error) {
     await pipe.abort();

@@ -3,28 +3,16 @@
 // finding of its own. Pure: report facts and the captures' digest in, findings out.
 
 import type { Report } from '../model.js';
-import { type FindingsDigest, findingsEnabled } from './digest.js';
+import type { FindingsDigest } from './digest.js';
 import { type Finding, SEVERITY_RANK, finding } from './model.js';
 import { adviceFindings, consoleFindings } from './rules-console.js';
 import { crashFindings } from './rules-crash.js';
 import { domainFindings } from './rules-domains.js';
 import { dumpFindings } from './rules-dumps.js';
 
-/** The digest each report's findings were made from, for the edge that symbolises its addresses. */
-const DIGESTS = new WeakMap<object, FindingsDigest>();
-
-export function digestOf(report: object): FindingsDigest | null {
-  return DIGESTS.get(report) ?? null;
-}
-
-export function rememberDigest(report: object, digest: FindingsDigest): void {
-  DIGESTS.set(report, digest);
-}
-
 export type FindingsFacts = Pick<Report, 'events' | 'dom0' | 'platform'>;
 
 export function buildFindings(report: FindingsFacts, digest: FindingsDigest): Finding[] {
-  if (!findingsEnabled()) return [];
   const trouble = [
     ...crashFindings(report),
     ...dumpFindings(report, digest),
