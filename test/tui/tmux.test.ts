@@ -6,9 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/run-cli.js';
 
-const SOCKET = `xenkeys-test-${process.pid}`;
+// A server of its own for each test: a new session on the socket of a server that kill-server is still
+// taking down fails with "server exited unexpectedly".
+let tests = 0;
+let socket = '';
 const tmux = (...args: string[]): string =>
-  execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
 
 afterEach(() => {
   try {
@@ -19,6 +22,7 @@ afterEach(() => {
 });
 
 function start(env: string): void {
+  socket = `xenkeys-test-${process.pid}-${++tests}`;
   const command = `cd ${ROOT} && env ${env} LANG=C.UTF-8 ${process.execPath} ${BIN} demo --quiet-gap 50`;
   tmux('new-session', '-d', '-s', 'x', '-x', '80', '-y', '24', command);
 }
