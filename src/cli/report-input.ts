@@ -6,6 +6,7 @@
 
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { XenkeysError } from '../core/errors.js';
 import { sniffCastVersion, type CastHeader } from '../record/asciicast.js';
 import { ReportBuilder } from '../report/build.js';
@@ -42,6 +43,8 @@ export interface InputOptions {
   pause?: () => Promise<void>;
   /** Where a capture's text past the parse window goes (report/text-rest.ts); else it is held. */
   spill?: TextSpill;
+  /** Ctrl-C: reading stops at the next chunk (stdin waiting for bytes is woken), with signal.reason. */
+  signal?: AbortSignal;
   /** false: no findings (the baseline a benchmark measures them against). */
   findings?: boolean;
   /** Each Xen address the dumps print, when first seen (a symboliser starts on them at once). */
@@ -83,7 +86,7 @@ export async function reportFromInputs(
   const rawMeta = inputs[0] === undefined ? {} : await metaBesideRaw(inputs[0]);
   for (const [i, input] of inputs.entries()) {
     try {
-      const chunks = input === '-' ? streamChunks(stdin) : fileChunks(input);
+      const chunks = input === '-' ? streamChunks(stdin, options.signal) : fileChunks(input, options.signal);
       await feed(
         builder,
         chunks,
@@ -96,6 +99,7 @@ export async function reportFromInputs(
       );
     } catch (error) {
       if (error instanceof XenkeysError) throw error;
+      if (options.signal?.aborted) throw options.signal.reason;
       throw new XenkeysError('bad-input', `cannot read ${input}: ${(error as Error).message}`, {
         cause: error,
       });
@@ -219,11 +223,12 @@ async function feed(
   looks(describeHead(first, total));
 }
 
-async function* fileChunks(file: string): Chunks {
+async function* fileChunks(file: string, signal: AbortSignal | undefined): Chunks {
   const handle = await open(file, 'r');
   try {
     const buffer = new Uint8Array(READ_BYTES);
     for (;;) {
+      signal?.throwIfAborted();
       const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null);
       if (bytesRead === 0) return;
       for (let at = 0; at < bytesRead; at += CHUNK_BYTES)
@@ -234,8 +239,11 @@ async function* fileChunks(file: string): Chunks {
   }
 }
 
-async function* streamChunks(stream: NodeJS.ReadableStream): Chunks {
+async function* streamChunks(stream: NodeJS.ReadableStream, signal: AbortSignal | undefined): Chunks {
+  // An abort destroys the stream, which wakes a read waiting for bytes that may never come.
+  if (signal) addAbortSignal(signal, stream as Readable);
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    signal?.throwIfAborted();
     yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   }
 }

@@ -17,7 +17,8 @@ import {
 import { streamOf } from '../report-stream.js';
 import { openTextSpill } from '../text-spill.js';
 import type { CommandContext } from '../command-context.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, SIGNAL_EXIT } from '../exit-codes.js';
+import { isAbort, trapSignals } from '../signals.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../report-pipe.js';
 import type { WorkerInit } from '../report-worker.js';
@@ -75,10 +76,21 @@ export function register({ program, exit, reportError }: CommandContext): void {
       'write a bug-report folder: xen-report.txt (plain text for a mail) and the raw log',
     )
     .action(async (files: string[], flags: Partial<ReportFlags>) => {
+      // Ctrl-C stops the reading; the half-written report's temp file and the spill are removed. A
+      // second one does not wait for that.
+      const signals = trapSignals((name, count) => {
+        if (count > 1) process.exit(SIGNAL_EXIT[name as keyof typeof SIGNAL_EXIT]);
+      });
       try {
-        exit(await runReport(files, { ...flags, format: flags.format ?? formatOfFile(flags.output) }));
+        const format = flags.format ?? formatOfFile(flags.output);
+        exit(await runReport(files, { ...flags, format }, { signal: signals.signal }));
       } catch (error) {
-        exit(reportError(error));
+        if (signals.received && isAbort(error)) {
+          process.stderr.write(`xenkeys: ${signals.received}: stopped; no report written\n`);
+          exit(SIGNAL_EXIT[signals.received as keyof typeof SIGNAL_EXIT]);
+        } else exit(reportError(error));
+      } finally {
+        signals.dispose();
       }
     });
 }
@@ -92,7 +104,7 @@ function formatOfFile(file: string | undefined): string {
 export async function runReport(
   files: readonly string[],
   flags: ReportFlags,
-  io: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream } = {},
+  io: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream; signal?: AbortSignal } = {},
 ): Promise<number> {
   const renderer = getRenderer(flags.format);
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
@@ -127,6 +139,7 @@ export async function runReport(
       {
         renderer,
         findings,
+        ...(io.signal ? { signal: io.signal } : {}),
         onXenAddress: (a) => symbols.add(a),
         syms: async (report, digest) => {
           await symbols.finish(report, digest);
@@ -143,6 +156,8 @@ interface Run {
   renderer: Renderer;
   /** false: the benchmark's baseline, no findings. */
   findings: boolean;
+  /** Ctrl-C: reading stops, and what was written so far is removed (temp file, spill). */
+  signal?: AbortSignal;
   onXenAddress: (address: string) => void;
   /** The report is read: symbolise it (and name dom0's frames) from the digest its findings came from. */
   syms: (report: Report, digest: FindingsDigest | null) => Promise<void>;
@@ -152,7 +167,7 @@ async function reportWithSymbols(
   files: readonly string[],
   flags: ReportFlags,
   io: { stdin: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream },
-  { renderer, findings, onXenAddress, syms: symsOf }: Run,
+  { renderer, findings, signal, onXenAddress, syms: symsOf }: Run,
 ): Promise<number> {
   const stdin = io.stdin;
   let digest: FindingsDigest | null = null;
@@ -165,6 +180,7 @@ async function reportWithSymbols(
       onCapture: () => undefined,
       spill,
       findings,
+      signal,
       onXenAddress,
       onDigest,
     }).finally(() => spill.dispose());
@@ -176,7 +192,7 @@ async function reportWithSymbols(
   }
   if (!renderer.stream && !renderer.spooled) {
     // Renderers that need the whole report (a summary up front, say) get it whole.
-    const whole = await reportFromInputs(files, stdin, { findings, onXenAddress, onDigest });
+    const whole = await reportFromInputs(files, stdin, { findings, signal, onXenAddress, onDigest });
     await syms(whole);
     const chunks = renderer.render(whole);
     if (flags.output !== undefined && flags.output !== '-') await writeChunksAtomically(flags.output, chunks);
@@ -186,7 +202,7 @@ async function reportWithSymbols(
   const toFile = flags.output !== undefined && flags.output !== '-';
   if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
     const init = { output: flags.output as string, format: flags.format, findings };
-    await reportOnTwoThreads(files, stdin, init, { onXenAddress, syms: symsOf });
+    await reportOnTwoThreads(files, stdin, init, { signal, onXenAddress, syms: symsOf });
     return EXIT.ok;
   }
   const out = toFile ? await fileOutput(flags.output as string) : streamOutput(io.stdout ?? process.stdout);
@@ -200,6 +216,7 @@ async function reportWithSymbols(
       pause: () => out.flush(),
       spill,
       findings,
+      signal,
       onXenAddress,
       onDigest,
     });
@@ -225,7 +242,7 @@ async function reportOnTwoThreads(
   files: readonly string[],
   stdin: NodeJS.ReadableStream,
   init: WorkerInit,
-  { onXenAddress, syms }: Pick<Run, 'onXenAddress' | 'syms'>,
+  { signal, onXenAddress, syms }: Pick<Run, 'signal' | 'onXenAddress' | 'syms'>,
 ): Promise<void> {
   const pipe = startReportPipe(init, onXenAddress);
   // Written here, read by the worker (by each capture's own file and range) before pipe.end resolves.
@@ -237,6 +254,7 @@ async function reportOnTwoThreads(
       pause: () => pipe.pause(),
       spill,
       findings: init.findings,
+      signal,
       onDigest: (d) => (digest = d),
     });
     await syms(report, digest);
