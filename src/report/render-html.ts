@@ -16,7 +16,7 @@ import {
 } from './html/sections.js';
 import type { Report, ReportCapture } from './model.js';
 import { type RestReader, wholeText } from './text-rest.js';
-import { anchorOf, describeKey, group, sectionsOf } from './view-model.js';
+import { anchorOf, describeKey, group, linesCaption, sectionsOf } from './view-model.js';
 import { headlineParts, reportTitle } from './view-platform.js';
 
 export function renderHtml(report: Report): string {
@@ -55,9 +55,7 @@ ${nav(report, alarms)}</header>
       body.push(
         `<div class="part" id="${anchorOf(part)}">${keyHeading(part, 3)}${keyMeta(part, false)}${keyBody(report, part)}</div>`,
       );
-    body.push(
-      verbatim(`Verbatim output (${group(capture.lines)} lines)`, capture.textRest ? '' : capture.text),
-    );
+    body.push(verbatim(`Verbatim output (${linesCaption(capture)})`, capture.textRest ? '' : capture.text));
     const card = `<section class="card key" id="${id}" aria-labelledby="${id}-h">\n${body.join('\n')}\n</section>\n`;
     if (!capture.textRest) yield card;
     else {

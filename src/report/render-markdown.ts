@@ -9,7 +9,15 @@ import { mdAnchor, mdCode, mdFence, mdFenceChunks, mdQuote, mdTable, mdText } fr
 import type { Report, ReportCapture } from './model.js';
 import { type RestReader, wholeText } from './text-rest.js';
 import { keyView } from './view-keys.js';
-import { type KeySection, anchorOf, describeKey, group, seconds, sectionsOf } from './view-model.js';
+import {
+  type KeySection,
+  anchorOf,
+  describeKey,
+  group,
+  linesCaption,
+  seconds,
+  sectionsOf,
+} from './view-model.js';
 import {
   type EventView,
   alarmingEvents,
@@ -48,7 +56,7 @@ export function* renderMarkdownChunks(
     if (!own) continue;
     yield section(own, 2, capture.complete === false);
     for (const part of parts) yield section(part, 3, false);
-    const summary = `Verbatim output of ${capture.key} (${group(capture.lines)} lines)`;
+    const summary = `Verbatim output of ${capture.key} (${linesCaption(capture)})`;
     if (!capture.textRest) yield verbatim(summary, capture.text);
     else {
       yield `<details><summary>${esc(summary)}</summary>\n\n`;

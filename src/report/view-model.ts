@@ -188,3 +188,11 @@ export function showControls(text: string): string {
     return `\\x${n.toString(16)}`;
   });
 }
+
+/** "1,234 lines", and when the capture was parsed from a window (text-rest.ts), how much of it. */
+export function linesCaption(capture: Pick<ReportCapture, 'lines' | 'parsedLines'>): string {
+  const lines = `${group(capture.lines)} lines`;
+  return capture.parsedLines === undefined
+    ? lines
+    : `${lines}; structure parsed from the first ${group(capture.parsedLines)}`;
+}

@@ -9,6 +9,7 @@ import type { DomainsParsed } from '../../src/parse/keys/domains.js';
 import { ReportBuilder } from '../../src/report/build.js';
 import { builderSink } from '../../src/report/fold-feed.js';
 import { esc } from '../../src/report/html/escape.js';
+import { group } from '../../src/report/view-model.js';
 import type { Report, ReportCapture } from '../../src/report/model.js';
 import { getRenderer } from '../../src/report/renderers.js';
 import { memorySpill, PARSE_WINDOW_CHARS, type TextSpill } from '../../src/report/text-rest.js';
@@ -70,9 +71,14 @@ describe('a key section longer than the parse window', () => {
     expect(doc).toMatchObject({ stats: { lines: Q.length + 1 } });
   });
 
-  it('keeps all its text in Markdown and HTML', () => {
-    expect(render('md', built)).toContain(`\`\`\`text\n${Q.join('\n')}\n\`\`\`\n`);
-    expect(render('html', built)).toContain(`<pre class="verbatim">${esc(Q.join('\n'))}</pre>`);
+  it('keeps all its text in Markdown and HTML, which say the structure came from the window', () => {
+    const md = render('md', built);
+    const html = render('html', built);
+    expect(md).toContain(`\`\`\`text\n${Q.join('\n')}\n\`\`\`\n`);
+    expect(html).toContain(`<pre class="verbatim">${esc(Q.join('\n'))}</pre>`);
+    const said = `structure parsed from the first ${group(q.parsedLines as number)})`;
+    expect(md).toContain(`Verbatim output of q (${group(Q.length)} lines; ${said}`);
+    expect(html).toContain(`Verbatim output (${group(Q.length)} lines; ${said}`);
   });
 
   it('leaves a section within the window as it was', () => {
