@@ -12,7 +12,13 @@ import type { FindingsDigest } from '../report/findings/digest.js';
 import { addressesOf, sourceText, withSymbols } from '../report/findings/frames.js';
 import { kernelSymbol, parseSystemMap } from '../report/findings/kernel-map.js';
 import type { SymbolLocation } from '../report/findings/model.js';
-import { normalAddress, parseBuildId, symbolMap } from '../report/findings/symbols.js';
+import {
+  isExactFrame,
+  lookupAddress,
+  normalAddress,
+  parseBuildId,
+  symbolMap,
+} from '../report/findings/symbols.js';
 import type { Report } from '../report/model.js';
 import { SymboliserRun } from './symboliser-run.js';
 
@@ -131,10 +137,13 @@ async function symbolsOf(
   ];
   // A Linux frame without an address (dom0's `? _printk`) has nothing to look up: given to the
   // symboliser as `0x` it would shift the answers after it, and it would cost an `nm` run for nothing.
-  const asked = addresses.filter((a) => /^(?:0x)?[0-9a-f]+$/i.test(a));
+  const exact = new Set(exactOf(report, digest).map(normalAddress));
+  const asked = addresses
+    .filter((a) => /^(?:0x)?[0-9a-f]+$/i.test(a))
+    .map((a) => lookupAddress(a, exact.has(normalAddress(a))));
   const resolved = await run.answers(asked);
   await nameTheRest(file.path, asked, resolved);
-  const map = symbolMap(resolved, addresses);
+  const map = symbolMap(resolved, addresses, exact);
   report.findings = withSymbols(report.findings, map);
   const frames: Record<string, string> = {};
   for (const [address, locations] of map) frames[address] = sourceText(locations);
@@ -145,6 +154,22 @@ async function symbolsOf(
     resolved: map.size,
     frames,
   };
+}
+
+/**
+ * The addresses looked up as printed (isExactFrame): the findings' RIPs (a panic's is its trace's `R`
+ * frame), the `d` dumps', and frames at a function's first byte. Every other is a return address.
+ */
+function exactOf(report: Report, digest: FindingsDigest | null): string[] {
+  const frames = [
+    ...report.findings.flatMap((f) => f.trace),
+    ...report.events.flatMap((e) => e.callTrace ?? []),
+  ];
+  return [
+    ...report.findings.flatMap((f) => (f.rip ? [f.rip.address] : [])),
+    ...frames.filter((f) => isExactFrame(f)).map((f) => f.address),
+    ...(digest?.xenExact ?? []),
+  ];
 }
 
 /** A xen-syms* in the directories whose build id is `buildId`; unreadable candidates are skipped. */

@@ -192,9 +192,10 @@ describe('source lines from a Xen built with debug info, live', () => {
       const lines = readFileSync(path.join(tree, path.posix.normalize(m![2]!)), 'utf8').split('\n').length;
       expect(Number(m![3]), text).toBeLessThanOrEqual(lines);
     }
-    // The outermost is the function Xen printed (`.part.0` and the like are the compiler's).
+    // The outermost is the function Xen printed (`.part.0` and the like are the compiler's), unless
+    // a return address was the next function's first byte (`+0/`): its call is in the one before.
     const plain = (name: string): string => name.replace(/\..*$/, '');
-    expect(plain(where.at(-1)![1]!), text).toBe(plain(xenFunction(xenSymbol)));
+    if (!/\+0\//.test(xenSymbol)) expect(plain(where.at(-1)![1]!), text).toBe(plain(xenFunction(xenSymbol)));
   };
 
   it('names a real file:line for every frame of a `d` dump', async () => {

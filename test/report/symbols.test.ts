@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { addressesOf, sourceText, withSymbols } from '../../src/report/findings/frames.js';
 import { finding } from '../../src/report/findings/model.js';
 import { findingLines, findingsMarkdown } from '../../src/report/findings/render.js';
-import { parseAddr2line, parseBuildId, symbolMap } from '../../src/report/findings/symbols.js';
+import { lookupAddress, parseAddr2line, parseBuildId, symbolMap } from '../../src/report/findings/symbols.js';
 
 describe('addr2line output', () => {
   it("reads GNU addr2line 2.40's answer for the lab's xen-syms (symbols only: no line table)", () => {
@@ -40,7 +40,11 @@ describe('addr2line output', () => {
       '/build/xen/common/spinlock.c:150',
       '',
     ].join('\n');
-    const map = symbolMap(parseAddr2line(out, ['0xFFFF82D040238E10']), ['ffff82d040238e10']);
+    const map = symbolMap(
+      parseAddr2line(out, ['0xFFFF82D040238E10']),
+      ['ffff82d040238e10'],
+      new Set(['ffff82d040238e10']),
+    );
     const locations = map.get('ffff82d040238e10') ?? [];
     expect(sourceText(locations)).toBe(
       'spin_debug_check (/build/xen/common/spinlock.c:132) ← check_lock (/build/xen/common/spinlock.c:150)',
@@ -73,7 +77,11 @@ describe('addr2line output', () => {
   const debugInfoAddresses = ['ffff82d040314416', 'ffff82d040314e90', 'ffff82d040230a50'];
 
   it("reads a symboliser's answer from a xen-syms with a line table: file:line, inlined callers after ←", () => {
-    const map = symbolMap(parseAddr2line(debugInfoAnswer, debugInfoAddresses), debugInfoAddresses);
+    const map = symbolMap(
+      parseAddr2line(debugInfoAnswer, debugInfoAddresses),
+      debugInfoAddresses,
+      new Set(debugInfoAddresses),
+    );
     expect([...map.values()].map(sourceText)).toEqual([
       'spec_ctrl_exit_idle (xen/./arch/x86/include/asm/spec_ctrl.h:199) ← default_idle (xen/arch/x86/domain.c:90)',
       'idle_loop (xen/arch/x86/domain.c:136)',
@@ -81,6 +89,21 @@ describe('addr2line output', () => {
         '(xen/./arch/x86/include/asm/current.h:95) ← _spin_lock_cb (xen/common/spinlock.c:168) ← _spin_lock ' +
         '(xen/common/spinlock.c:185)',
     ]);
+  });
+
+  // The same Xen, a CPU idling in a `d` dump: `[<ffff82d040317577>] S continue_running+0x57/0x60`. The
+  // byte after its tail call is the ud2 of a BUG(), in no line: llvm-symbolizer 14 answers `??` and
+  // addr2line 2.40 `continue_running ??:?` for it, and both the call's line one byte back.
+  it('looks a return address up one byte back (the call), a RIP as printed', () => {
+    const answer = ['0xffff82d040317576', 'continue_running', 'xen/arch/x86/domain.c:2121', ''].join('\n');
+    const printed = 'ffff82d040317577';
+    expect(lookupAddress(printed, false)).toBe('ffff82d040317576');
+    expect(lookupAddress(`0x${printed.toUpperCase()}`, true)).toBe(printed);
+    const map = symbolMap(parseAddr2line(answer, [lookupAddress(printed, false)]), [printed], new Set());
+    expect(sourceText(map.get(printed) ?? [])).toBe('continue_running (xen/arch/x86/domain.c:2121)');
+    expect(symbolMap(parseAddr2line(answer, ['ffff82d040317576']), [printed], new Set([printed])).size).toBe(
+      0,
+    );
   });
 
   it('puts those lines in the findings as text and Markdown show them', () => {
@@ -91,7 +114,11 @@ describe('addr2line output', () => {
         { address: 'ffff82d040314e90', symbol: 'arch/x86/domain.c#idle_loop+0/0x130', source: null },
       ],
     });
-    const map = symbolMap(parseAddr2line(debugInfoAnswer, debugInfoAddresses), debugInfoAddresses);
+    const map = symbolMap(
+      parseAddr2line(debugInfoAnswer, debugInfoAddresses),
+      debugInfoAddresses,
+      new Set(debugInfoAddresses),
+    );
     const [out] = withSymbols([f], map);
     const idle =
       '[<ffff82d040314e90>] arch/x86/domain.c#idle_loop+0/0x130  at idle_loop (xen/arch/x86/domain.c:136)';

@@ -17,6 +17,7 @@ import {
   type ZeroDigest,
   emptyDigest,
 } from './digest.js';
+import { isExactFrame, lookupAddress } from './symbols.js';
 
 /** Captures cut short beyond this many are counted, not listed. */
 const CUT_KEPT = 20;
@@ -58,8 +59,12 @@ export class FindingsFold {
   private zero: Kept<ParsedByKey['0']> | null = null;
   private readonly addresses: string[] = [];
   private readonly noted = new Set<string>();
+  private readonly exact = new Set<string>();
 
-  /** `onAddress`: each Xen address as it is first seen (a symboliser can start on them at once). */
+  /**
+   * `onAddress`: each Xen address to look up as it is first seen (a symboliser can start on them at
+   * once): a RIP as printed, a return address one byte back (lookupAddress, isExactFrame).
+   */
   constructor(private readonly onAddress?: (address: string) => void) {}
 
   /** Feeds one capture (parsed, in report order). */
@@ -134,6 +139,7 @@ export class FindingsFold {
       cut: [...this.cut],
       cutCount: this.cutCount,
       xenAddresses: [...this.addresses],
+      xenExact: [...this.exact],
     };
   }
 
@@ -141,20 +147,25 @@ export class FindingsFold {
   private note(d: ParsedByKey['d']): void {
     for (const c of d.cpus) {
       if (this.noted.size >= ADDRESSES_KEPT) return;
-      if (c.symbol !== null) this.noteOne(c.rip ?? '');
+      if (c.symbol !== null) this.noteOne(c.rip ?? '', true);
       const frames = Math.min(c.callTrace.length, FRAMES_KEPT);
       for (let i = 0; i < frames; i++) {
         const f = c.callTrace[i];
-        if (f && f.symbol !== null) this.noteOne(f.address);
+        if (f && f.symbol !== null) this.noteOne(f.address, isExactFrame(f) || f.address === c.rip);
       }
     }
   }
 
-  private noteOne(address: string): void {
-    if (address === '' || this.noted.has(address) || this.noted.size >= ADDRESSES_KEPT) return;
+  private noteOne(address: string, exact: boolean): void {
+    if (address === '') return;
+    if (exact && !this.exact.has(address) && this.exact.size < ADDRESSES_KEPT) {
+      this.exact.add(address);
+      this.onAddress?.(lookupAddress(address, true));
+    }
+    if (this.noted.has(address) || this.noted.size >= ADDRESSES_KEPT) return;
     this.noted.add(address);
     this.addresses.push(address);
-    this.onAddress?.(address);
+    if (!exact) this.onAddress?.(lookupAddress(address, false));
   }
 }
 

@@ -91,6 +91,8 @@ export interface FindingsDigest {
   cutCount: number;
   /** Every Xen address the `d` dumps printed (RIPs and call traces), for symbolising; bounded. */
   xenAddresses: string[];
+  /** Those looked up as printed (a CPU's RIP, a function's first byte); the others are return addresses. */
+  xenExact: string[];
 }
 
 export function emptyDigest(): FindingsDigest {
@@ -105,5 +107,6 @@ export function emptyDigest(): FindingsDigest {
     cut: [],
     cutCount: 0,
     xenAddresses: [],
+    xenExact: [],
   };
 }

@@ -1,6 +1,7 @@
 // Reading binutils' answers, pure: `addr2line -a -f -i` output into a symbol map, and the GNU build id
 // out of `readelf -n`. The edge (cli/xen-syms.ts) runs the programs; this only reads their text.
 
+import type { FrameKind } from '../../parse/call-trace.js';
 import type { SymbolLocation, SymbolMap } from './model.js';
 
 /**
@@ -43,11 +44,39 @@ export function normalAddress(address: string): string {
     .replace(/^0+(?=[0-9a-f])/, '');
 }
 
-/** The map keyed the way findings name addresses (lower-case, no 0x, as printed). */
-export function symbolMap(resolved: Map<string, SymbolLocation[]>, addresses: readonly string[]): SymbolMap {
+/**
+ * A frame looked up as printed, not as a return address: where the CPU was (x86's `R`, Arm's `(PC)`),
+ * or a function's first byte (`idle_loop+0/0x130`: a function pointer the stack scan found, which
+ * nothing called from; one byte back is the function before it).
+ */
+export function isExactFrame(f: { frame?: FrameKind | null; symbol: string | null }): boolean {
+  return f.frame === 'R' || f.frame === 'PC' || (f.symbol !== null && /\+(?:0x)?0\//.test(f.symbol));
+}
+
+/**
+ * The address to give the symboliser: an exact one (a RIP, isExactFrame) as printed; a return address
+ * (every other call-trace frame) one byte back, inside the call, as gdb does. The byte after a call often belongs to the next
+ * line, or to no line at all when the callee does not return (`continue_running+0x57/0x60`: the
+ * `ud2` of the BUG() after its tail call).
+ */
+export function lookupAddress(address: string, exact: boolean): string {
+  const a = normalAddress(address);
+  if (exact || !/^[0-9a-f]+$/.test(a) || a === '0') return a;
+  return (BigInt(`0x${a}`) - 1n).toString(16);
+}
+
+/**
+ * The map keyed the way findings name addresses (lower-case, no 0x, as printed), each answered by its
+ * lookup address (`exact`: the addresses looked up as printed, normalAddress'd; see lookupAddress).
+ */
+export function symbolMap(
+  resolved: Map<string, SymbolLocation[]>,
+  addresses: readonly string[],
+  exact: ReadonlySet<string>,
+): SymbolMap {
   const out = new Map<string, SymbolLocation[]>();
   for (const a of addresses) {
-    const r = resolved.get(normalAddress(a));
+    const r = resolved.get(lookupAddress(a, exact.has(normalAddress(a))));
     if (r) out.set(a, r);
   }
   return out;
