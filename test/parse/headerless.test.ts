@@ -1,6 +1,6 @@
 // Key output whose first lines were not captured, and messages that start mid-line. The line formats are
 // Xen's (xen-console.md §4.2, §4.3, §4.7, §4.8, §5.4); the real logs of these classes are in
-// public-logs.test.ts, these cover the starts no public log showed.
+// public-logs-*.test.ts, these cover the starts no public log showed.
 
 import { describe, expect, it } from 'vitest';
 import { EventScanner } from '../../src/parse/events.js';

@@ -3,7 +3,7 @@
 // crash that is not dom0's. Every expectation was read off the log by a person.
 
 import { describe, expect, it } from 'vitest';
-import { capture, publicLog } from './public-logs.test.js';
+import { capture, publicLog } from './public-logs-read.js';
 
 describe('public logs: watchdogs', () => {
   it('4.17 watchdog starting mid-line after a row of stars, both stamped: CPU 0 at 24.247302 s', () => {
