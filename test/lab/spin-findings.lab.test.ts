@@ -56,10 +56,12 @@ describe('a spinning domU, pinned: the first finding names it', () => {
     expect(first.cpu).toBe(v);
     expect(first.headline).toContain(`domain ${spin} vCPU ${v}`);
     expect(first.headline).toContain(`CPU ${v}`);
-    // Every Xen address the dumps printed resolved by the build Xen says it is.
+    // Every Xen address the dumps printed resolved by the build Xen says it is. There may be none:
+    // with the domU spinning on both pCPUs, the key's interrupt often finds each CPU in the guest, and
+    // `d` then prints guest state only (symbols.lab has the live dumps with Xen frames for certain).
     expect(report.symbols?.buildId).toBe(report.platform.buildId);
-    expect(report.symbols?.resolved).toBeGreaterThan(0);
     expect(report.symbols?.resolved).toBe(report.symbols?.addresses);
+    console.log(`Xen addresses in the dumps: ${report.symbols?.addresses}`);
     // … each to a function and a line of Xen's source.
     for (const [address, where] of Object.entries(report.symbols?.frames ?? {}))
       expect(where, address).toMatch(/^\S+ \(xen\/\S+\.[chS]:\d+\)/);
