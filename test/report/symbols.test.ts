@@ -106,6 +106,27 @@ describe('addr2line output', () => {
     );
   });
 
+  it('skips the answer for an address given early but no longer asked about', () => {
+    const answer = [
+      '0xffff82d040317576',
+      'continue_running',
+      'xen/arch/x86/domain.c:2121',
+      '0xffff82d040314e8f',
+      'play_dead',
+      'xen/arch/x86/domain.c:120',
+      '0xffff82d040314e90',
+      'idle_loop',
+      'xen/arch/x86/domain.c:136',
+      '',
+    ].join('\n');
+    const asked = ['ffff82d040317576', 'ffff82d040314e90'];
+    const map = symbolMap(parseAddr2line(answer, asked), asked, new Set(asked));
+    expect([...map.values()].map(sourceText)).toEqual([
+      'continue_running (xen/arch/x86/domain.c:2121)',
+      'idle_loop (xen/arch/x86/domain.c:136)',
+    ]);
+  });
+
   it('puts those lines in the findings as text and Markdown show them', () => {
     const f = finding('xen-fatal-trap', 'critical', 'Xen crashed on CPU 0: FATAL TRAP: vec 2, NMI[0000]', {
       rip: { address: 'ffff82d040314416', symbol: 'arch/x86/domain.c#default_idle+0xc6/0xf0', source: null },

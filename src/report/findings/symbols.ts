@@ -15,10 +15,13 @@ export function parseAddr2line(output: string, addresses: readonly string[]): Ma
   let fn: string | null | undefined;
   for (const raw of output.split('\n')) {
     const line = raw.trimEnd();
-    const echoed = /^0x([0-9a-f]+)$/i.exec(line);
-    if (echoed && wanted.has(normalAddress(echoed[1] ?? '')) && fn === undefined) {
-      current = [];
-      out.set(normalAddress(echoed[1] ?? ''), current);
+    const echoed = fn === undefined ? /^0x([0-9a-f]+)$/i.exec(line) : null;
+    if (echoed) {
+      // An address given early and no longer asked about (a frame found to be a RIP after all): its
+      // answer is skipped, not read as more frames of the address before it.
+      const address = normalAddress(echoed[1] ?? '');
+      current = wanted.has(address) ? [] : null;
+      if (current) out.set(address, current);
       continue;
     }
     if (!current || line === '') continue;
