@@ -6,7 +6,7 @@ import { errorMessage, isXenkeysError } from '../core/errors.js';
 import { isoWithZone } from '../core/iso-time.js';
 import type { KeyCapture } from '../console/key-runner.js';
 import { captureJson } from './capture-json.js';
-import { writeCaptureReport, type CaptureReport } from '../capture/capture-report.js';
+import type { CaptureReport, ReportTarget } from '../capture/capture-report.js';
 import { capturesDocument, type CapturesDocument } from '../capture/captures-file.js';
 import { numbered, type OutDir } from './out-dir.js';
 import type { Progress } from '../capture/progress.js';
@@ -40,6 +40,24 @@ export interface CaptureResultsInput {
   inband?: boolean;
 }
 
+/** Where the report built as the session runs goes, and what it says its source is. */
+export function captureReportTarget(
+  out: OutDir,
+  files: Pick<SessionFiles, 'wallStart'>,
+  description: string,
+  inband = false,
+): ReportTarget {
+  return {
+    stem: path.join(out.dir, numbered('report', out.index)),
+    source: {
+      kind: 'live',
+      name: description,
+      startedAt: isoWithZone(files.wallStart),
+      ...(inband ? { capture: 'inband' as const } : {}),
+    },
+  };
+}
+
 /** captures.json's document: what was asked, what happened, and every key's capture. */
 function documentOf(r: CaptureResultsInput): CapturesDocument & { capture?: 'inband' } {
   const document = capturesDocument({
@@ -67,6 +85,7 @@ export async function writeCaptureResults(r: CaptureResultsInput): Promise<boole
   const written: string[] = [];
   let capturesWritten = false;
   if (!r.connected) {
+    await r.report?.abort(); // its temp files first: the folder goes only if nothing else is in it
     await discardUnusedSession([files.castPath, files.rawPath], out.dir, out.createdTop);
   } else {
     written.push(path.basename(files.castPath), path.basename(files.rawPath));
@@ -84,17 +103,11 @@ export async function writeCaptureResults(r: CaptureResultsInput): Promise<boole
     );
     if (capturesWritten) written.push(path.basename(capturesPath));
     if (r.report && capturesWritten) {
-      const stem = path.join(out.dir, numbered('report', out.index));
-      const problem = await writeCaptureReport(
-        stem,
-        r.report,
-        r.transport.description,
-        document.startedAt,
-        r.inband,
-      );
-      if (problem) progress.warn(`${path.basename(stem)}.* not written: ${problem}`);
-      else written.push(`${path.basename(stem)}.json`, `${path.basename(stem)}.md`);
-    }
+      const stem = numbered('report', out.index);
+      const problem = await r.report.write();
+      if (problem) progress.warn(`${stem}.* not written: ${problem}`);
+      else written.push(`${stem}.json`, `${stem}.md`);
+    } else await r.report?.abort();
   }
   if (r.json) {
     r.stdout.write(`${JSON.stringify(captureJson(document, r.connected ? out.dir : null, written))}\n`);

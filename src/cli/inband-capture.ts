@@ -13,7 +13,7 @@ import { Dom0Shell } from '../inband/dom0-shell.js';
 import { InbandKeys } from '../inband/press.js';
 import type { Transport } from '../transports/transport.js';
 import { planKeys, refuseUnambiguouslyDangerous } from '../console/key-plan.js';
-import { captureResult, writeCaptureResults } from './capture-results.js';
+import { captureReportTarget, captureResult, writeCaptureResults } from './capture-results.js';
 import type { CaptureDeps, CaptureOptions, CaptureResult } from '../capture/capture-options.js';
 import { captureExitCode } from './exit-codes.js';
 import { createProgress } from '../capture/progress.js';
@@ -66,7 +66,9 @@ export async function runInbandCapture(
   const digits = Array.from({ length: 8 }, () => String(randomInt(1, 10))).join('');
   const nonce = Array.from({ length: 12 }, () => randomInt(0, 36).toString(36)).join('');
   const shell = new Dom0Shell(transport, { clock, nonce, probeDigits: digits });
-  const report = options.report ? startEventReport() : null;
+  const report = options.report
+    ? startEventReport(captureReportTarget(out, files, transport.description, true))
+    : null;
   shell.onEvent((event) => {
     files.write(event);
     report?.push(event);

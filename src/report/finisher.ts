@@ -1,6 +1,6 @@
 // The last steps of a capture, once its lines are known: parse them (key-parsers.ts), name the key from
 // the host's own `h` list, note the scheduler an `r` names, and hand the capture on — in input order.
-// Separate from the builder so the parsing can run on another thread (cli/report-worker.ts) while the
+// Separate from the builder so the parsing can run on another thread (capture/report-worker.ts) while the
 // builder reads on; both sides use this same code, so the report is the same either way.
 
 import type { AllKeysParsed } from '../parse/keys/all-keys.js';

@@ -1,6 +1,6 @@
 // Markdown and HTML streamed with bounded memory. Their pages open with what is known only at the end
 // (the verdict, findings, a table of every capture, what the first and last dumps say), so each capture
-// is put aside as it completes — in a spool the caller keeps outside memory (cli/capture-spool.ts) — and
+// is put aside as it completes — in a spool the caller keeps outside memory (capture/capture-spool.ts) — and
 // only a light copy stays: what the top of the page reads (key, description, start, lines, and the
 // parsed structure of the few dumps it compares). At the end the page is rendered as a whole report
 // would be, the captures read back from the spool one at a time.

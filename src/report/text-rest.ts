@@ -1,7 +1,7 @@
 // One huge key section must not hold its text in memory (issue 10). A capture keeps the first
 // PARSE_WINDOW_CHARS of its lines in memory — its `text` there, and what its parser reads — and its
 // lines past that window go, as they come, to a TextSpill the caller gives the builder (a private file:
-// cli/text-spill.ts). The capture carries where they went (`textRest`), and a renderer copies them into
+// capture/text-spill.ts). The capture carries where they went (`textRest`), and a renderer copies them into
 // the output in pieces (RestReader): the report still holds every line of the text, verbatim.
 
 /** Where a capture's lines past the window are: a range of a spill, in the spill's own units. */

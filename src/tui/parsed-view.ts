@@ -17,8 +17,8 @@ export function parsedCaptureView(capture: KeyCapture): ReportView {
 }
 
 /**
- * The same, given the capture's structure when the caller has it already (a live report parses each
- * key as it ends: capture/capture-report.ts's onParsed); null: parse it here.
+ * The same, given the capture's structure when the caller has it already; null: parse it here (as
+ * each key ends: the panel does not wait for the report, which is parsed on a worker thread).
  */
 export function parsedCaptureViewOf(
   capture: KeyCapture,

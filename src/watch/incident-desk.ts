@@ -79,13 +79,15 @@ export class IncidentDesk {
 
   private async incident(console: XenConsole, d: Detection): Promise<void> {
     const wall = this.ctx.clock.wallNow();
+    let folder: IncidentFolder | null = null;
     try {
-      const folder = IncidentFolder.open(
+      folder = IncidentFolder.open(
         path.join(this.ctx.dir, 'incidents'),
         d.trigger,
         wall,
         this.ctx.ring.tail(),
         console.bytesReceived - this.ctx.ring.size,
+        this.ctx.name,
       );
       this.slice = folder;
       const run = await runIncident(console, this.ctx.plan, this.ctx.signal);
@@ -131,6 +133,7 @@ export class IncidentDesk {
       this.ctx.onIncident(summary);
     } catch (error) {
       this.slice = null;
+      await folder?.abandon();
       this.endIncident();
       this.ctx.emit({
         type: 'write-failed',

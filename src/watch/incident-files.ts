@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { capturesDocument } from '../capture/captures-file.js';
-import { startEventReport, writeCaptureReport } from '../capture/capture-report.js';
+import { startEventReport, type CaptureReport } from '../capture/capture-report.js';
 import type { SessionEvent } from '../core/session-event.js';
 import { writeJson } from '../capture/write-json.js';
 import { isoWithZone } from '../core/iso-time.js';
@@ -25,7 +25,7 @@ export interface IncidentMeta {
 
 export class IncidentFolder {
   private readonly raw: RawLogWriter;
-  private readonly report = startEventReport();
+  private readonly report: CaptureReport & { push(event: SessionEvent): void };
   private lastT = 0;
   private sliceBytes = 0;
 
@@ -34,8 +34,14 @@ export class IncidentFolder {
     readonly startedAt: number,
     /** Raw-log offset of slice.raw's first byte. */
     readonly base: number,
+    consoleName: string,
   ) {
     this.raw = RawLogWriter.open(path.join(dir, 'slice.raw'));
+    this.report = startEventReport({
+      stem: path.join(dir, 'report'),
+      source: { kind: 'live', name: consoleName, startedAt: isoWithZone(startedAt) },
+      sameThread: true,
+    });
   }
 
   /** A new folder named after the UTC time and trigger (numbered if taken), slice.raw begun with `context`. */
@@ -45,6 +51,7 @@ export class IncidentFolder {
     wallNow: number,
     context: Uint8Array,
     base: number,
+    consoleName: string,
   ): IncidentFolder {
     ensurePrivateDir(incidentsDir);
     const stamp = new Date(wallNow)
@@ -54,7 +61,7 @@ export class IncidentFolder {
     for (let n = 1; ; n++) {
       const dir = path.join(incidentsDir, `${stamp}-${trigger}${n === 1 ? '' : `-${n}`}`);
       if (makePrivateDir(dir) === null) continue; // taken: never write into an existing folder
-      const folder = new IncidentFolder(dir, wallNow, base);
+      const folder = new IncidentFolder(dir, wallNow, base, consoleName);
       folder.write(context);
       return folder;
     }
@@ -72,6 +79,12 @@ export class IncidentFolder {
     this.lastT = event.t;
     if (event.type === 'output') this.write(event.bytes);
     else if (event.type === 'marker') this.report.push(event);
+  }
+
+  /** The incident failed before its documents: slice.raw is closed and kept, the report's temp files go. */
+  async abandon(): Promise<void> {
+    this.raw.close();
+    await this.report.abort();
   }
 
   /** Closes slice.raw and writes the documents; resolves with the file names written. */
@@ -113,12 +126,7 @@ export class IncidentFolder {
       }),
     );
     written.push('captures.json');
-    const problem = await writeCaptureReport(
-      path.join(this.dir, 'report'),
-      this.report,
-      meta.console,
-      startedAt,
-    );
+    const problem = await this.report.write();
     if (problem) run.warnings.push(`report not written: ${problem}`);
     else written.push('report.json', 'report.md');
     return written;

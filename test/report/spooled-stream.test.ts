@@ -1,11 +1,11 @@
 // Markdown and HTML streamed with their captures put aside in a spool file (report/spooled-stream.ts,
-// cli/capture-spool.ts) are the pages the whole report renders, to the byte — on a log with many
+// capture/capture-spool.ts) are the pages the whole report renders, to the byte — on a log with many
 // dumps, so the light copies the page's top reads (first and last r/d, the widest) are exercised.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCaptureSpool } from '../../src/cli/capture-spool.js';
+import { openCaptureSpool } from '../../src/capture/capture-spool.js';
 import { ReportBuilder } from '../../src/report/build.js';
 import type { ReportCapture } from '../../src/report/model.js';
 import { getRenderer } from '../../src/report/renderers.js';

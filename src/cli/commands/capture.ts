@@ -17,7 +17,7 @@ import { pressKeys } from '../../capture/capture-keys.js';
 import { planKeys, refuseUnambiguouslyDangerous } from '../../console/key-plan.js';
 import { createProgress } from '../../capture/progress.js';
 import { describeWriteError, openOutput, openSessionOutput } from '../session-files.js';
-import { captureResult, writeCaptureResults } from '../capture-results.js';
+import { captureReportTarget, captureResult, writeCaptureResults } from '../capture-results.js';
 import { startCaptureReport } from '../../capture/capture-report.js';
 import { trapSignals } from '../signals.js';
 import {
@@ -94,7 +94,10 @@ export async function runCapture(
     quietMs: options.timing.quietMs,
   });
   console.onEvent((event) => files.write(event));
-  const report = options.report ? startCaptureReport(console) : null; // built as the session runs
+  // The report is written as the session runs (report.json, report.md).
+  const report = options.report
+    ? startCaptureReport(console, captureReportTarget(out, files, transport.description))
+    : null;
 
   const warnings: string[] = [];
   const warn = (message: string): void => {

@@ -14,14 +14,14 @@ import {
   type Renderer,
   type ReportStreamRenderer,
 } from '../../report/renderers.js';
-import { streamOf } from '../report-stream.js';
-import { openTextSpill } from '../text-spill.js';
+import { streamOf } from '../../capture/report-stream.js';
+import { openTextSpill } from '../../capture/text-spill.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT, SIGNAL_EXIT } from '../exit-codes.js';
 import { isAbort, trapSignals } from '../signals.js';
 import { reportFromInputs } from '../report-input.js';
-import { canUseWorker, startReportPipe } from '../report-pipe.js';
-import type { WorkerInit } from '../report-worker.js';
+import { canUseWorker, startReportPipe } from '../../capture/report-pipe.js';
+import type { WorkerInit } from '../../capture/report-worker.js';
 import { writeBundle } from '../bundle.js';
 import { loadDom0Map, nameDom0Frames } from '../dom0-map.js';
 import { SYMS_DIRS, startSymbols, symbolise, type SymsOptions } from '../xen-syms.js';
@@ -201,7 +201,10 @@ async function reportWithSymbols(
   }
   const toFile = flags.output !== undefined && flags.output !== '-';
   if (toFile && canUseWorker() && isBuiltIn(flags.format)) {
-    const init = { output: flags.output as string, format: flags.format, findings };
+    const init = {
+      outputs: [{ path: flags.output as string, format: flags.format, replace: true }],
+      findings,
+    };
     await reportOnTwoThreads(files, stdin, init, { signal, onXenAddress, syms: symsOf });
     return EXIT.ok;
   }

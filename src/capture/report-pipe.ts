@@ -1,11 +1,14 @@
-// The reading side of a two-thread `xenkeys report -o FILE`: captures cut by the builder go, unparsed
-// and in batches, to report-worker.ts, which parses, renders and writes them. At most IN_FLIGHT bytes of
-// capture text are on their way at once (the reader waits for the worker), so memory stays bounded
-// however far ahead the reader could run.
+// The reading side of a report written to files on two threads (`xenkeys report -o FILE`, a capture's
+// report.json and report.md): captures cut by the builder go, unparsed and in batches, to
+// report-worker.ts, which parses, renders and writes them. At most IN_FLIGHT bytes of capture text are
+// on their way at once when the reader waits (`pause`), so memory stays bounded however far ahead the
+// reader could run. Where there is no worker (tests run the TypeScript) the same files are written on
+// this thread, through the same interface.
 
 import { Worker } from 'node:worker_threads';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportSource } from '../report/model.js';
+import { ReportFiles } from './report-files.js';
 import type { FromWorker, ToWorker, WorkerInit } from './report-worker.js';
 
 // Drafts waiting in the worker's queue outlive its young collections: few, or they fill its old space.
@@ -18,9 +21,9 @@ export interface ReportPipe {
   pause(): Promise<void>;
   /** Input ended: what the worker's finisher found, once it has every capture. */
   drafted(): Promise<Finished>;
-  /** Write the rest of the report and close the file. */
+  /** Write the rest of the report and close the files. */
   end(report: Report): Promise<void>;
-  /** Give up: the temp file is removed and the thread stopped. */
+  /** Give up: the temp files are removed and the thread stopped. */
   abort(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export function startReportPipe(
     // waiting for the `h` list: 135 MB at most, measured on a log of near-window `q` dumps): with a
     // cap V8 collects it sooner — a Markdown or HTML report of the 200 MiB log peaked 20–35 MB lower.
     resourceLimits: {
-      maxYoungGenerationSizeMb: init.format === 'json' ? 32 : 8,
+      maxYoungGenerationSizeMb: init.outputs.some((o) => o.format === 'json') ? 32 : 8,
       maxOldGenerationSizeMb: 512,
     },
   });
@@ -122,5 +125,50 @@ export function startReportPipe(
       }
       await worker.terminate();
     },
+  };
+}
+
+/** The worker where it can run, else the same files written on this thread. */
+export function openReportPipe(init: WorkerInit, onXenAddress?: (address: string) => void): ReportPipe {
+  return canUseWorker() ? startReportPipe(init, onXenAddress) : sameThreadPipe(init, onXenAddress);
+}
+
+/**
+ * ReportFiles driven directly, in order: drafts are parsed and written a batch at a time as they come
+ * (a capture's console never pauses), or when the reader pauses or ends.
+ */
+export function sameThreadPipe(
+  init: WorkerInit,
+  onXenAddress: (address: string) => void = () => undefined,
+): ReportPipe {
+  const opened = ReportFiles.open(init);
+  let chain: Promise<ReportFiles> = opened;
+  chain.catch(() => undefined); // thrown where it is awaited
+  let batch: CaptureDraft[] = [];
+  let batchBytes = 0;
+  let source: ReportSource = { kind: 'log', name: null };
+  const flush = (): Promise<ReportFiles> => {
+    const [drafts, src] = [batch, source];
+    batch = [];
+    batchBytes = 0;
+    if (drafts.length > 0)
+      chain = chain.then(async (files) => {
+        for (const a of await files.add(drafts, src)) onXenAddress(a);
+        return files;
+      });
+    chain.catch(() => undefined);
+    return chain;
+  };
+  return {
+    draft(draft, src) {
+      source = src;
+      batch.push(draft);
+      batchBytes += draft.text.length + 100;
+      if (batchBytes >= BATCH) void flush();
+    },
+    pause: async () => void (await flush()),
+    drafted: async () => (await flush()).finish(),
+    end: async (report) => (await chain).end(report),
+    abort: async () => (await opened.catch(() => null))?.abort(),
   };
 }

@@ -1,11 +1,11 @@
-// The file a report spills a huge capture's text to (cli/text-spill.ts): each capture's rest reads back
+// The file a report spills a huge capture's text to (capture/text-spill.ts): each capture's rest reads back
 // exactly as written — whole characters, across read blocks — only one file is made, only when needed,
 // private, and removed by dispose.
 
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openTextSpill, readSpilled } from '../../src/cli/text-spill.js';
+import { openTextSpill, readSpilled } from '../../src/capture/text-spill.js';
 
 describe('text spill file', () => {
   it('reads each rest back as written, and is removed by dispose', () => {
