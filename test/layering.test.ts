@@ -17,7 +17,7 @@ const LAYERS = [
   'sim', // the simulated Xen (a transport built from recordings)
   'inband', // keys pressed through dom0's shell (xl debug-keys, xl dmesg)
   'report', // report model, builder, findings, renderers
-  'capture', // a capture's plumbing shared by capture, the TUI and watch: key plan, options, files
+  'capture', // plumbing shared by capture, report, the TUI and watch: key plan, options, report writers, files
   'tui', // the terminal UI
   'watch', // many consoles at once
   'cli', // the composition root

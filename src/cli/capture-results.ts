@@ -79,6 +79,15 @@ function documentOf(r: CaptureResultsInput): CapturesDocument & { capture?: 'inb
 
 /** Writes what the session produced; resolves whether captures.json could be written. */
 export async function writeCaptureResults(r: CaptureResultsInput): Promise<boolean> {
+  try {
+    return await writeResults(r);
+  } finally {
+    // Whatever happened, the report's worker ends and no temp file is left (a no-op once written).
+    await r.report?.abort();
+  }
+}
+
+async function writeResults(r: CaptureResultsInput): Promise<boolean> {
   const { out, files, progress } = r;
   const document = documentOf(r);
   const capturesPath = path.join(out.dir, `${numbered('captures', out.index)}.json`);
