@@ -51,7 +51,6 @@ export class ReportFiles {
           for (const piece of this.started(o).capture(capture)) o.out.write(piece);
       },
       HOLD_BYTES_STREAMING,
-      undefined,
       findings ? new FindingsFold((a) => this.addresses.push(a)) : null,
     );
   }

@@ -44,8 +44,6 @@ export interface BuilderOptions {
    * CaptureFinisher of its own); finish() then takes what that finisher found.
    */
   onDraft?: (draft: CaptureDraft) => void;
-  /** Each capture once parsed, at once (before it waits for the `h` list that may name its key). */
-  onParsed?: (capture: ReportCapture) => void;
   /**
    * Put a section's lines past PARSE_WINDOW_CHARS here (text-rest.ts) instead of holding them: it is
    * parsed from that window, and its rest is copied into the output from the spill. Without a spill a
@@ -114,7 +112,7 @@ export class ReportBuilder {
     });
     this.findings = options.findings ?? true;
     const fold = this.findings ? new FindingsFold(options.onXenAddress) : null;
-    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, options.onParsed, fold);
+    this.finisher = this.onDraft ? null : new CaptureFinisher(onCapture, holdBytes, fold);
   }
 
   /** Characters of a capture kept and parsed (a fold cutting captures keeps no more: SessionFold). */

@@ -42,7 +42,6 @@ export class CaptureFinisher {
   constructor(
     private readonly onCapture: (capture: ReportCapture) => void,
     private readonly holdBytes = Infinity,
-    private readonly onParsed?: (capture: ReportCapture) => void,
     /** What keeps the findings' digest; null for a report without findings (a benchmark's baseline). */
     private readonly fold: FindingsFold | null = new FindingsFold(),
   ) {}
@@ -67,7 +66,6 @@ export class CaptureFinisher {
       complete: draft.complete,
       ...(draft.textRest ? { parsedLines: draft.parsedLines, textRest: draft.textRest } : {}),
     };
-    this.onParsed?.(capture);
     this.scheduler ??= schedulerOf(capture);
     if (this.handlers === null && capture.key === 'h' && parsed !== null) {
       this.handlers = new Map();
