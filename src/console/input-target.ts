@@ -130,7 +130,9 @@ export function onSwitchMessage(
     const reason = `unverified switch message ${said}: Xen's rotation gives ${targetLabel(answer.predicted)}`;
     return { state: distrust(doubtInference(next, now, windowMs), reason), verdict: 'unverified', reason };
   }
-  let learned = learnFrom(next, message);
+  // Xen answered a switch byte of ours: switching is on, whatever this line's hint says (Xen prints
+  // the hint with a printk of its own, and dom0's output can land between the two).
+  let learned = { ...learnFrom(next, message), switchingDisabled: false };
   if (next.foundStepsBack !== null) {
     // This answer follows all our triples but the ones still pending: walk back through them.
     let found: KnownTarget = message.target;
@@ -268,7 +270,8 @@ function learnFrom(state: InputState, message: SwitchMessage): InputState {
     unverified: null,
     style: message.style,
     maxDomSeen: Math.max(state.maxDomSeen, domNumber),
-    // A hint cut off by other text says nothing either way: keep what we knew.
+    // A hint cut off by other text says nothing either way: keep what we knew. Only the end-of-boot
+    // hand-over can say switching is off (with no switch character, Xen answers no switch at all).
     switchingDisabled: message.switchChar === '' ? state.switchingDisabled : message.switchChar === null,
   };
 }

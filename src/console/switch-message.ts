@@ -10,8 +10,9 @@ export interface SwitchMessage {
   target: KnownTarget;
   /**
    * The configured switch letter as Xen prints it ('a' for CTRL-a); null when the line ends right
-   * after the target (switching disabled); '' when other text cut the hint off (dom0's output landed
-   * in the middle of Xen's line), which says nothing about switching.
+   * after the target (switching disabled, if this is the end-of-boot hand-over: the hint is a printk
+   * of its own, so dom0's output can also end the line there); '' when other text cut the hint off
+   * (dom0's output landed in the middle of Xen's line), which says nothing about switching.
    */
   switchChar: string | null;
   /** 'to' since 4.12 (rotation Xen → DOM0 → … → Xen); 'arrow' up to 4.11 (toggle Xen ↔ DOM0). */
