@@ -1,22 +1,27 @@
-// Where a streamed Markdown or HTML report puts its captures aside until the end (report/spooled-
-// stream.ts): a private temp file (0600 in a fresh 0700 folder), one JSON line per capture, written
-// and read back in pieces, removed when done. Memory holds one capture at a time.
+// Where a streamed Markdown or HTML page puts its captures' parts aside until the end (report/spooled-
+// stream.ts): a private temp file (0600 in a fresh 0700 folder), removed when done. Records, each a kind
+// byte, a 32-bit length and that many bytes: 'T' rendered text (UTF-8), 'C' a capture to render at the
+// end (JSON). Written and read back in pieces: memory holds a block, or one held capture.
 
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { ReportCapture } from '../report/model.js';
-import type { CaptureSpool } from '../report/spooled-stream.js';
+import type { PageSpool } from '../report/spooled-stream.js';
 import { createNewFile, makeUniqueDir, writeAllSync } from '../record/safe-files.js';
 
 const BLOCK = 1024 * 1024;
 /**
- * Captures queued for the file are written once this much is queued: little, so the queued strings die
+ * Text queued for the file is written once this much is queued: little, so the queued strings die
  * young (held longer they outlive a young collection and then wait in the old space for a full one).
  */
-const WRITE_BYTES = 256 * 1024;
+const WRITE_CHARS = 256 * 1024;
+const HEADER = 5;
+const TEXT = 0x54; // 'T'
+const CAPTURE = 0x43; // 'C'
 
-export interface DisposableSpool extends CaptureSpool {
+export interface DisposableSpool extends PageSpool {
   /** The spool file (in a folder of its own). */
   readonly file: string;
   /** Close and remove the file (also after a failure). */
@@ -25,25 +30,35 @@ export interface DisposableSpool extends CaptureSpool {
 
 export function openCaptureSpool(): DisposableSpool {
   const dir = makeUniqueDir(path.join(os.tmpdir(), 'xenkeys-report-'));
-  const file = path.join(dir, 'captures.jsonl');
+  const file = path.join(dir, 'page.spool');
   const fd = createNewFile(file);
   let queue: string[] = [];
   let queued = 0;
   let disposed = false;
+  const record = (kind: number, text: string): void => {
+    const bytes = Buffer.from(text, 'utf8');
+    const header = Buffer.alloc(HEADER);
+    header[0] = kind;
+    header.writeUInt32LE(bytes.length, 1);
+    writeAllSync(fd, header);
+    writeAllSync(fd, bytes);
+  };
   const flush = (): void => {
     if (queue.length === 0) return;
-    writeAllSync(fd, Buffer.from(queue.join(''), 'utf8'));
+    record(TEXT, queue.join(''));
     queue = [];
     queued = 0;
   };
   return {
     file,
-    add(capture) {
-      // JSON escapes every newline inside strings: a line is one capture.
-      const line = `${JSON.stringify(capture)}\n`;
-      queue.push(line);
-      queued += line.length;
-      if (queued >= WRITE_BYTES) flush();
+    text(chunk) {
+      queue.push(chunk);
+      queued += chunk.length;
+      if (queued >= WRITE_CHARS) flush();
+    },
+    capture(capture) {
+      flush();
+      record(CAPTURE, JSON.stringify(capture));
     },
     *read() {
       flush();
@@ -63,20 +78,39 @@ export function openCaptureSpool(): DisposableSpool {
   };
 }
 
-/** The JSON lines of a file, parsed one at a time. */
-function* records(fd: number): Generator<ReportCapture> {
-  const buffer = Buffer.alloc(BLOCK);
-  let pieces: Buffer[] = [];
-  for (let n = readSync(fd, buffer, 0, BLOCK, null); n > 0; n = readSync(fd, buffer, 0, BLOCK, null)) {
-    let from = 0;
-    for (let nl = buffer.indexOf(0x0a, from); nl !== -1 && nl < n; nl = buffer.indexOf(0x0a, from)) {
-      pieces.push(buffer.subarray(from, nl));
-      const line = pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
-      pieces = [];
-      yield JSON.parse(line.toString('utf8')) as ReportCapture;
-      from = nl + 1;
+/** The records of a spool file: text in pieces of at most a block, captures whole. */
+function* records(fd: number): Generator<string | ReportCapture> {
+  const block = Buffer.alloc(BLOCK);
+  const header = Buffer.alloc(HEADER);
+  while (readExactly(fd, header) === HEADER) {
+    const kind = header[0];
+    let left = header.readUInt32LE(1);
+    if (kind === CAPTURE) {
+      const bytes = Buffer.alloc(left);
+      if (readExactly(fd, bytes) !== left) throw new Error('the report spool was cut short');
+      yield JSON.parse(bytes.toString('utf8')) as ReportCapture;
+      continue;
     }
-    // A copy: the buffer is read into again.
-    if (from < n) pieces.push(Buffer.from(buffer.subarray(from, n)));
+    // A piece may end inside a character: the decoder keeps its first bytes for the next piece.
+    const decoder = new StringDecoder('utf8');
+    while (left > 0) {
+      const piece = block.subarray(0, Math.min(left, BLOCK));
+      if (readExactly(fd, piece) !== piece.length) throw new Error('the report spool was cut short');
+      left -= piece.length;
+      yield decoder.write(piece);
+    }
+    const end = decoder.end();
+    if (end) yield end;
   }
+}
+
+/** Reads until `into` is full or the file ends; returns the bytes read. */
+function readExactly(fd: number, into: Buffer): number {
+  let at = 0;
+  while (at < into.length) {
+    const n = readSync(fd, into, at, into.length - at, null);
+    if (n === 0) break;
+    at += n;
+  }
+  return at;
 }

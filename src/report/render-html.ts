@@ -15,57 +15,72 @@ import {
   verbatim,
 } from './html/sections.js';
 import type { Report, ReportCapture } from './model.js';
+import { type PageRenderer, renderPage } from './page.js';
 import { type RestReader, wholeText } from './text-rest.js';
-import { anchorOf, describeKey, group, linesCaption, sectionsOf } from './view-model.js';
+import { anchorOf, describeKey, group, linesCaption, parsedOf, sectionsOf } from './view-model.js';
 import { headlineParts, reportTitle } from './view-platform.js';
 
 export function renderHtml(report: Report): string {
   return [...renderHtmlChunks(report)].join('');
 }
 
-/** `full`: the captures with their text (a streamed report's own are light: spooled-stream.ts). */
-export function* renderHtmlChunks(
-  report: Report,
-  full: Iterable<ReportCapture> = report.captures,
-  read?: RestReader,
-): Generator<string> {
+export function renderHtmlChunks(report: Report, read?: RestReader): Iterable<string> {
+  return renderPage(htmlPage, report, read);
+}
+
+/** The page in its three parts; a capture's part reads the report only for a `q` chart's CPU count. */
+export const htmlPage: PageRenderer = {
+  top,
+  capture: card,
+  tail,
+  waits: (capture) => sectionsOf(capture, 0).some((s) => parsedOf(s, 'q') !== null),
+};
+
+function top(report: Report): string[] {
   const name = reportTitle(report);
-  yield pageStart(`Xen console report: ${name}`);
   const h = headlineParts(report);
   const alarms = h.alarming;
-  yield `<header class="top"><h1>Xen console report <span class="src">${esc(name)}</span></h1>
+  const out = [
+    pageStart(`Xen console report: ${name}`),
+    `<header class="top"><h1>Xen console report <span class="src">${esc(name)}</span></h1>
 ${report.source.startedAt ? `<p class="meta">Started ${esc(report.source.startedAt)}</p>\n` : ''}<p class="headline">${esc(h.host)} — <span class="${alarms ? 'alarm' : 'ok'}">${esc(h.verdict)}</span></p>
 ${nav(report, alarms)}</header>
 <main>
-`;
-  if (report.findings?.length) yield findingsHtml(report.findings);
-  yield eventsSection(report);
-  yield betweenDumpsSection(report);
-  yield platformSection(report);
+`,
+  ];
+  if (report.findings?.length) out.push(findingsHtml(report.findings));
+  out.push(eventsSection(report), betweenDumpsSection(report), platformSection(report));
   if (report.captures.length === 0)
-    yield '<section class="card"><h2>Captures</h2><p class="dim">No debug-key output was found in the input.</p></section>';
-  let i = -1;
-  for (const capture of full) {
-    i++;
-    const [own, ...parts] = sectionsOf(capture, i);
-    if (!own) continue;
-    const id = anchorOf(own);
-    const body = [keyHeading(own, 2), keyMeta(own, capture.complete === false), keyBody(report, own)];
-    for (const part of parts)
-      body.push(
-        `<div class="part" id="${anchorOf(part)}">${keyHeading(part, 3)}${keyMeta(part, false)}${keyBody(report, part)}</div>`,
-      );
-    body.push(verbatim(`Verbatim output (${linesCaption(capture)})`, capture.textRest ? '' : capture.text));
-    const card = `<section class="card key" id="${id}" aria-labelledby="${id}-h">\n${body.join('\n')}\n</section>\n`;
-    if (!capture.textRest) yield card;
-    else {
-      // The text too long to hold goes into its (last, empty) verbatim block in pieces.
-      const at = card.lastIndexOf('</pre></details>');
-      yield card.slice(0, at);
-      for (const piece of wholeText(capture, read)) yield esc(piece);
-      yield card.slice(at);
-    }
+    out.push(
+      '<section class="card"><h2>Captures</h2><p class="dim">No debug-key output was found in the input.</p></section>',
+    );
+  return out;
+}
+
+function* card(capture: ReportCapture, index: number, report: Report | null, read?: RestReader) {
+  const [own, ...parts] = sectionsOf(capture, index);
+  if (!own) return;
+  const cpus = report?.platform.cpus ?? null;
+  const id = anchorOf(own);
+  const body = [keyHeading(own, 2), keyMeta(own, capture.complete === false), keyBody(own, cpus)];
+  for (const part of parts)
+    body.push(
+      `<div class="part" id="${anchorOf(part)}">${keyHeading(part, 3)}${keyMeta(part, false)}${keyBody(part, cpus)}</div>`,
+    );
+  body.push(verbatim(`Verbatim output (${linesCaption(capture)})`, capture.textRest ? '' : capture.text));
+  const html = `<section class="card key" id="${id}" aria-labelledby="${id}-h">\n${body.join('\n')}\n</section>\n`;
+  if (!capture.textRest) {
+    yield html;
+    return;
   }
+  // The text too long to hold goes into its (last, empty) verbatim block in pieces.
+  const at = html.lastIndexOf('</pre></details>');
+  yield html.slice(0, at);
+  for (const piece of wholeText(capture, read)) yield esc(piece);
+  yield html.slice(at);
+}
+
+function* tail(report: Report): Generator<string> {
   if (report.other && report.other.lines > 0) {
     const dropped = report.other.droppedLines
       ? ` ${group(report.other.droppedLines)} more were counted but not kept.`
@@ -76,7 +91,7 @@ ${verbatim(`${group(report.other.lines)} lines`, report.other.text)}</section>`;
   }
   yield '</main>\n';
   yield pageEnd(
-    `Made by xenkeys from ${esc(report.source.kind)} ${esc(name)} · report schema ${esc(report.schema)}`,
+    `Made by xenkeys from ${esc(report.source.kind)} ${esc(reportTitle(report))} · report schema ${esc(report.schema)}`,
   );
 }
 

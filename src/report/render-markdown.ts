@@ -7,6 +7,7 @@ import { findingsMarkdown } from './findings/render.js';
 import { esc } from './html/escape.js';
 import { mdAnchor, mdCode, mdFence, mdFenceChunks, mdQuote, mdTable, mdText } from './markdown.js';
 import type { Report, ReportCapture } from './model.js';
+import { type PageRenderer, renderPage } from './page.js';
 import { type RestReader, wholeText } from './text-rest.js';
 import { keyView } from './view-keys.js';
 import {
@@ -32,12 +33,19 @@ export function renderMarkdown(report: Report): string {
   return [...renderMarkdownChunks(report)].join('');
 }
 
-/** `full`: the captures with their text (a streamed report's own are light: spooled-stream.ts). */
-export function* renderMarkdownChunks(
-  report: Report,
-  full: Iterable<ReportCapture> = report.captures,
-  read?: RestReader,
-): Generator<string> {
+export function renderMarkdownChunks(report: Report, read?: RestReader): Iterable<string> {
+  return renderPage(markdownPage, report, read);
+}
+
+/** The page in its three parts; a capture's part reads nothing but the capture. */
+export const markdownPage: PageRenderer = {
+  top,
+  capture: captureSection,
+  tail,
+  waits: () => false,
+};
+
+function* top(report: Report): Generator<string> {
   yield `# Xen console report: ${mdText(reportTitle(report))}\n\n`;
   if (report.source.startedAt) yield `Started ${mdText(report.source.startedAt)}\n\n`;
   yield `${mdText(headline(report))}\n\n`;
@@ -49,28 +57,29 @@ export function* renderMarkdownChunks(
     yield `| ${mdText(row.label)} | ${row.code ? mdCode(row.value).replace(/\|/g, '\\|') : mdText(row.value)} |\n`;
   yield '\n';
   yield* contents(report);
-  let i = -1;
-  for (const capture of full) {
-    i++;
-    const [own, ...parts] = sectionsOf(capture, i);
-    if (!own) continue;
-    yield section(own, 2, capture.complete === false);
-    for (const part of parts) yield section(part, 3, false);
-    const summary = `Verbatim output of ${capture.key} (${linesCaption(capture)})`;
-    if (!capture.textRest) yield verbatim(summary, capture.text);
-    else {
-      yield `<details><summary>${esc(summary)}</summary>\n\n`;
-      yield* mdFenceChunks(() => wholeText(capture, read));
-      yield '\n</details>\n\n';
-    }
+}
+
+function* captureSection(capture: ReportCapture, index: number, _report: Report | null, read?: RestReader) {
+  const [own, ...parts] = sectionsOf(capture, index);
+  if (!own) return;
+  yield section(own, 2, capture.complete === false);
+  for (const part of parts) yield section(part, 3, false);
+  const summary = `Verbatim output of ${capture.key} (${linesCaption(capture)})`;
+  if (!capture.textRest) yield verbatim(summary, capture.text);
+  else {
+    yield `<details><summary>${esc(summary)}</summary>\n\n`;
+    yield* mdFenceChunks(() => wholeText(capture, read));
+    yield '\n</details>\n\n';
   }
-  if (report.other && report.other.lines > 0) {
-    yield '## Other console lines\n\n';
-    yield 'Hypervisor and guest lines outside every capture: the boot log, messages. Read for the platform and events above.\n\n';
-    if (report.other.droppedLines > 0)
-      yield `*${group(report.other.droppedLines)} more lines were counted but not kept.*\n\n`;
-    yield verbatim(`${group(report.other.lines)} lines`, report.other.text);
-  }
+}
+
+function* tail(report: Report): Generator<string> {
+  if (!report.other || report.other.lines === 0) return;
+  yield '## Other console lines\n\n';
+  yield 'Hypervisor and guest lines outside every capture: the boot log, messages. Read for the platform and events above.\n\n';
+  if (report.other.droppedLines > 0)
+    yield `*${group(report.other.droppedLines)} more lines were counted but not kept.*\n\n`;
+  yield verbatim(`${group(report.other.lines)} lines`, report.other.text);
 }
 
 function* events(report: Report): Generator<string> {

@@ -2,10 +2,10 @@
 // `registerRenderer` call away. A renderer is pure: Report in, text out (in chunks, for huge reports).
 
 import type { Report, ReportCapture, ReportSource } from './model.js';
-import { renderHtmlChunks } from './render-html.js';
+import { htmlPage, renderHtmlChunks } from './render-html.js';
 import { JsonReportStream, renderJsonChunks } from './render-json.js';
-import { renderMarkdownChunks } from './render-markdown.js';
-import { SpooledReportStream, type CaptureSpool } from './spooled-stream.js';
+import { markdownPage, renderMarkdownChunks } from './render-markdown.js';
+import { SpooledReportStream, type PageSpool } from './spooled-stream.js';
 import type { RestReader } from './text-rest.js';
 
 /** A rendering written as the report is built: each capture as it completes, in order, then the rest. */
@@ -32,10 +32,10 @@ export interface Renderer {
    */
   stream?(source: () => ReportSource, read?: RestReader): ReportStreamRenderer;
   /**
-   * Optional, for a page whose top needs the whole report: stream with the captures put aside in
-   * `spool` (outside memory) and read back at the end (spooled-stream.ts).
+   * Optional, for a page whose top needs the whole report: stream with the captures' parts put aside
+   * in `spool` (outside memory) and read back at the end (spooled-stream.ts).
    */
-  spooled?(spool: CaptureSpool, read?: RestReader): ReportStreamRenderer;
+  spooled?(spool: PageSpool, read?: RestReader): ReportStreamRenderer;
 }
 
 const RENDERERS = new Map<string, Renderer>([
@@ -53,8 +53,8 @@ const RENDERERS = new Map<string, Renderer>([
     {
       description: 'GitHub-flavoured Markdown',
       extension: 'md',
-      render: (report, read) => renderMarkdownChunks(report, report.captures, read),
-      spooled: (spool, read) => new SpooledReportStream(renderMarkdownChunks, spool, read),
+      render: renderMarkdownChunks,
+      spooled: (spool, read) => new SpooledReportStream(markdownPage, spool, read),
     },
   ],
   [
@@ -62,8 +62,8 @@ const RENDERERS = new Map<string, Renderer>([
     {
       description: 'one self-contained HTML page',
       extension: 'html',
-      render: (report, read) => renderHtmlChunks(report, report.captures, read),
-      spooled: (spool, read) => new SpooledReportStream(renderHtmlChunks, spool, read),
+      render: renderHtmlChunks,
+      spooled: (spool, read) => new SpooledReportStream(htmlPage, spool, read),
     },
   ],
 ]);

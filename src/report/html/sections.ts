@@ -54,15 +54,18 @@ export function platformSection(report: Report): string {
   return `<section class="card" id="platform" aria-labelledby="platform-h"><h2 id="platform-h">Platform</h2>\n${htmlFacts(platformRows(report))}</section>`;
 }
 
-/** One key's body: summary, charts, tables, traces, notes (no heading, no verbatim). */
-export function keyBody(report: Report, s: KeySection): string {
+/**
+ * One key's body: summary, charts, tables, traces, notes (no heading, no verbatim). `cpus`: the host's
+ * CPU count, which a `q` chart draws its columns for.
+ */
+export function keyBody(s: KeySection, cpus: number | null): string {
   const view = keyView(s);
   const id = anchorOf(s);
   const out: string[] = [];
   if (view.summary) out.push(`<p class="summary">${esc(view.summary)}</p>`);
   const charts = [
     parsedOf(s, 'r') ? runqChart(`${id}-runq`, parsedOf(s, 'r')!) : null,
-    parsedOf(s, 'q') ? placementChart(`${id}-place`, parsedOf(s, 'q')!, report.platform.cpus) : null,
+    parsedOf(s, 'q') ? placementChart(`${id}-place`, parsedOf(s, 'q')!, cpus) : null,
     parsedOf(s, 'u') ? numaChart(`${id}-numa`, parsedOf(s, 'u')!) : null,
   ];
   out.push(...charts.filter((c): c is string => c !== null));
