@@ -114,7 +114,7 @@ function nested(value: unknown): string {
  * spaces after each newline, and a string holds no raw newline). The text is the same as nested's.
  */
 class CaptureJson {
-  /** A part's parsed structure → its JSON (terminal-safe) at depth 0, until its own capture is rendered. */
+  /** A part's parsed structure → its JSON (terminal-safe) at depth 6, until its own capture is rendered. */
   private readonly parts = new WeakMap<object, string>();
 
   constructor(private readonly read: RestReader | undefined) {}
@@ -130,8 +130,9 @@ class CaptureJson {
     const shared = parsed === null ? undefined : this.parts.get(parsed);
     if (shared === undefined) return nested(capture);
     this.parts.delete(parsed as object);
-    // The capture at depth 2: its `parsed` is at depth 3.
-    return spliced(nested, { ...capture, parsed: PLACEHOLDER }, [indented(shared, 3)]) ?? nested(capture);
+    // Made at depth 6, wanted at depth 3: every newline of JSON text is followed by its indentation.
+    const at3 = shared.replaceAll(`\n${' '.repeat(6)}`, '\n');
+    return spliced(nested, { ...capture, parsed: PLACEHOLDER }, [at3]) ?? nested(capture);
   }
 
   private star(capture: ReportCapture): string {
@@ -139,11 +140,10 @@ class CaptureJson {
     const texts: string[] = [];
     const parts = all.parts.map((part) => {
       if (part.parsed === null || typeof part.parsed !== 'object') return part;
-      // Made terminal-safe once here: indenting adds only spaces.
-      const json = jsonTerminalSafe(JSON.stringify(part.parsed, null, 2));
-      this.parts.set(part.parsed, json);
       // capture (2) → parsed (3) → parts (4) → part (5) → its parsed (6).
-      texts.push(indented(json, 6));
+      const json = atDepth6(part.parsed);
+      this.parts.set(part.parsed, json);
+      texts.push(json);
       return { ...part, parsed: PLACEHOLDER };
     });
     const copy = { ...capture, parsed: { ...all, parts } as unknown as ReportCapture['parsed'] };
@@ -151,14 +151,14 @@ class CaptureJson {
   }
 }
 
+/** `value` as stringify writes it at depth 6, terminal-safe: stringified inside six arrays and cut out. */
+function atDepth6(value: unknown): string {
+  return jsonTerminalSafe(JSON.stringify([[[[[[value]]]]]], null, 2).slice(54, -42));
+}
+
 /** Stands for a structure rendered apart (a console line that spells it: spliced() gives up). */
 const PLACEHOLDER = '\u0000xenkeys:rendered-apart\u0000';
 const QUOTED_PLACEHOLDER = JSON.stringify(PLACEHOLDER);
-
-/** JSON text made at depth 0, as stringify would write it at `depth`. */
-function indented(json: string, depth: number): string {
-  return json.includes('\n') ? json.replaceAll('\n', `\n${' '.repeat(depth * 2)}`) : json;
-}
 
 /**
  * render(value) with its placeholders replaced by `texts` (terminal-safe already), in order; null when
