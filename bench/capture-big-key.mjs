@@ -3,7 +3,7 @@
 // byte in session.raw and its memory bounded (the key's text is capped; the bytes are in the raw
 // log by byte range). Beside it, socat receiving the same bytes in the same run.
 
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,6 +92,7 @@ export async function benchCaptureBigKey() {
       'text kept MiB': key ? (key.text.length / 1048576).toFixed(1) : '-',
       exit: r.code,
     });
+    rmSync(dir, { recursive: true, force: true });
   }
   return { title: `one huge key: ${sizeMB} MiB of real \`d\` output in a single capture`, rows };
 }

@@ -3,7 +3,8 @@
 // The stream is real Xen output (the recordings' raw logs) repeated to SIZE_MB, ending in a
 // sentinel line that `capture --until` waits for.
 
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,9 @@ export async function benchCaptureTcp() {
   const rows = [];
   for (let round = 1; round <= rounds; round++) {
     for (const tool of ['socat', 'xenkeys', 'xenkeys+report']) {
+      // The last run's files are written back first: the kernel flushing them during a run takes
+      // CPU from it on a two-core machine.
+      spawnSync('sync');
       const server = await payloadServer(payload);
       const dir = mkdtempSync(path.join(os.tmpdir(), `xk-bench-${tool}-`));
       const file = path.join(dir, tool === 'socat' ? 'stream.raw' : 'session.raw');
@@ -55,6 +59,7 @@ export async function benchCaptureTcp() {
         checksum: fileSha(file) === expected ? 'ok' : 'MISMATCH',
       });
       if (r.code !== 0) rows.at(-1).checksum += ` (exit ${r.code})`;
+      rmSync(dir, { recursive: true, force: true });
     }
     // issue 10's target: capture with its report at ≥ 60 % of the throughput without it.
     const [plain, withReport] = ['xenkeys', 'xenkeys+report'].map((t) =>
