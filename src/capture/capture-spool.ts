@@ -4,12 +4,10 @@
 // end (JSON). Written and read back in pieces: memory holds a block, or one held capture.
 
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { ReportCapture } from '../report/model.js';
 import type { PageSpool } from '../report/spooled-stream.js';
-import { createNewFile, makeUniqueDir, writeAllSync } from '../record/safe-files.js';
+import { createPrivateFile, writeAllSync, writeFailure } from '../record/safe-files.js';
 
 const BLOCK = 1024 * 1024;
 /**
@@ -18,6 +16,8 @@ const BLOCK = 1024 * 1024;
  */
 const WRITE_CHARS = 256 * 1024;
 const HEADER = 5;
+const TMP_HINT =
+  'A Markdown or HTML report keeps its captures in the temp folder until the end: free space there, or point TMPDIR at a folder with room.';
 const TEXT = 0x54; // 'T'
 const CAPTURE = 0x43; // 'C'
 
@@ -29,9 +29,7 @@ export interface DisposableSpool extends PageSpool {
 }
 
 export function openCaptureSpool(): DisposableSpool {
-  const dir = makeUniqueDir(path.join(os.tmpdir(), 'xenkeys-report-'));
-  const file = path.join(dir, 'page.spool');
-  const fd = createNewFile(file);
+  const { dir, file, fd } = createPrivateFile('xenkeys-report-', 'page.spool', TMP_HINT);
   let queue: string[] = [];
   let queued = 0;
   let disposed = false;
@@ -40,8 +38,12 @@ export function openCaptureSpool(): DisposableSpool {
     const header = Buffer.alloc(HEADER);
     header[0] = kind;
     header.writeUInt32LE(bytes.length, 1);
-    writeAllSync(fd, header);
-    writeAllSync(fd, bytes);
+    try {
+      writeAllSync(fd, header);
+      writeAllSync(fd, bytes);
+    } catch (error) {
+      throw writeFailure(error, file, TMP_HINT);
+    }
   };
   const flush = (): void => {
     if (queue.length === 0) return;

@@ -13,13 +13,19 @@ export function tolerateClosedPipes(
     watched.add(stream);
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') gone.add(stream);
-      else if (stream !== process.stderr && !gone.has(process.stderr))
+      else if (stream !== process.stderr && !gone.has(process.stderr) && !claimed.has(stream))
         process.stderr.write(`xenkeys: cannot write to stdout: ${error.message}\n`);
     });
   }
 }
 
 const watched = new WeakSet<NodeJS.WritableStream>();
+const claimed = new WeakSet<NodeJS.WritableStream>();
+
+/** The caller reports this stream's errors itself (a report to stdout fails with its own error). */
+export function claimErrors(stream: NodeJS.WritableStream): void {
+  claimed.add(stream);
+}
 
 /** True once the stream's reader has gone (or the stream was destroyed): stop writing to it. */
 export function readerGone(stream: NodeJS.WritableStream): boolean {

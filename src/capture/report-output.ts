@@ -4,8 +4,14 @@
 // (`| head`) closes the pipe without that being an error.
 
 import { closeSync, constants, lstatSync, openSync, type Stats } from 'node:fs';
-import { createTempBeside, publish, removeQuietly, writeAllSync } from '../record/safe-files.js';
-import { drained } from './closed-pipe.js';
+import {
+  createTempBeside,
+  publish,
+  removeQuietly,
+  writeAllSync,
+  writeFailure,
+} from '../record/safe-files.js';
+import { claimErrors, drained } from './closed-pipe.js';
 
 /** `replace`: a file the user named (`-o FILE`) is replaced; files of a session are only ever new. */
 export interface FileOutputOptions {
@@ -34,15 +40,19 @@ export async function writeChunksToStdout(
   try {
     await writeChunks(stream, chunks);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw writeFailure(error, 'stdout', STDOUT_HINT);
   }
 }
+
+const STDOUT_HINT =
+  'Where stdout goes has no room for it: free some space, or write the report to a file with -o.';
 
 /** Writes with backpressure; rejects with the stream's first error. */
 async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
   let failure: Error | null = null;
   // Left attached: a pipe's error can arrive after the last write has returned.
   stream.on('error', (e: Error) => (failure ??= e));
+  claimErrors(stream);
   for (const chunk of chunks) {
     if (failure) throw failure;
     if (!stream.write(chunk)) await drained(stream);
@@ -90,14 +100,21 @@ export async function fileOutput(
   const buffer = Buffer.allocUnsafe(4 * WRITE_BYTES);
   let used = 0;
   let closed = false;
+  const writeOut = (bytes: Uint8Array): void => {
+    try {
+      writeAllSync(fd, bytes);
+    } catch (error) {
+      throw writeFailure(error, file, 'Free some space there, or write the report somewhere else.');
+    }
+  };
   const flushSync = (): void => {
-    if (used > 0) writeAllSync(fd, buffer.subarray(0, used));
+    if (used > 0) writeOut(buffer.subarray(0, used));
     used = 0;
   };
   const write = (chunk: string): void => {
     // A UTF-16 unit is at most 3 bytes of UTF-8: a chunk that might not fit goes after what is queued.
     if (chunk.length * 3 > buffer.length - used) flushSync();
-    if (chunk.length * 3 > buffer.length) writeAllSync(fd, Buffer.from(chunk, 'utf8'));
+    if (chunk.length * 3 > buffer.length) writeOut(Buffer.from(chunk, 'utf8'));
     else used += buffer.write(chunk, used, 'utf8');
     if (used >= WRITE_BYTES) flushSync();
   };
@@ -132,8 +149,9 @@ export function streamOutput(stream: NodeJS.WritableStream): ChunkOutput {
   let gone = false;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') gone = true;
-    else failure ??= e;
+    else failure ??= writeFailure(e, 'stdout', STDOUT_HINT);
   });
+  claimErrors(stream);
   const send = async (text: string): Promise<void> => {
     if (text !== '' && !gone && !stream.write(text)) await drained(stream);
     if (failure) throw failure;

@@ -6,6 +6,7 @@
 // this thread, through the same interface.
 
 import { Worker } from 'node:worker_threads';
+import { XenkeysError } from '../core/errors.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportSource } from '../report/model.js';
 import { ReportFiles } from './report-files.js';
@@ -69,7 +70,7 @@ export function startReportPipe(
     if (m.type === 'ack') inFlight -= m.bytes;
     else if (m.type === 'finished') onFinished?.({ scheduler: m.scheduler, digest: m.digest });
     else if (m.type === 'closed') onClosed?.();
-    else failure ??= Object.assign(new Error(m.message), { stack: m.stack ?? m.message });
+    else failure ??= fromWorker(m);
     wake();
   });
   worker.on('error', (e) => ((failure ??= e), wake()));
@@ -171,4 +172,10 @@ export function sameThreadPipe(
     end: async (report) => (await chain).end(report),
     abort: async () => (await opened.catch(() => null))?.abort(),
   };
+}
+
+/** The worker's error as it was thrown there: one of ours keeps its code (the exit code) and hint. */
+function fromWorker(m: Extract<FromWorker, { type: 'error' }>): Error {
+  const error = m.code ? new XenkeysError(m.code, m.message, { hint: m.hint }) : new Error(m.message);
+  return Object.assign(error, { stack: m.stack ?? m.message });
 }

@@ -4,6 +4,7 @@
 // them. Messages are handled one at a time, in order.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { type ErrorCode, XenkeysError } from '../core/errors.js';
 import type { CaptureDraft, Finished } from '../report/finisher.js';
 import type { Report, ReportSource } from '../report/model.js';
 import { ReportFiles, type ReportFilesInit } from './report-files.js';
@@ -22,7 +23,8 @@ export type FromWorker =
   | { type: 'addresses'; addresses: string[] }
   | ({ type: 'finished' } & Finished)
   | { type: 'closed' }
-  | { type: 'error'; message: string; stack: string | null };
+  /** `code` and `hint`: a XenkeysError's (a full disk says which file, and what to do). */
+  | { type: 'error'; message: string; stack: string | null; code?: ErrorCode; hint?: string };
 
 async function run(): Promise<void> {
   const port = parentPort;
@@ -53,13 +55,15 @@ async function run(): Promise<void> {
         // The first failure ends the report: its temp files go, and the reader is told why.
         failed = true;
         await files.abort();
-        const e = error instanceof Error ? error : new Error(String(error));
-        send({ type: 'error', message: e.message, stack: e.stack ?? null });
+        send(errorMessageOf(error));
       });
   });
 }
 
-run().catch((error: unknown) => {
+run().catch((error: unknown) => parentPort?.postMessage(errorMessageOf(error)));
+
+function errorMessageOf(error: unknown): FromWorker {
   const e = error instanceof Error ? error : new Error(String(error));
-  parentPort?.postMessage({ type: 'error', message: e.message, stack: e.stack ?? null } satisfies FromWorker);
-});
+  const ours = error instanceof XenkeysError ? { code: error.code, hint: error.hint } : {};
+  return { type: 'error', message: e.message, stack: e.stack ?? null, ...ours };
+}

@@ -3,14 +3,14 @@
 // in blocks, read back in pieces by range — by this thread or the report worker — and removed when done.
 
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createNewFile, makeUniqueDir, writeAllSync } from '../record/safe-files.js';
+import { createPrivateFile, writeAllSync, writeFailure } from '../record/safe-files.js';
 import type { RestReader, TextRest, TextSpill } from '../report/text-rest.js';
 
 const BLOCK = 1024 * 1024;
 /** Read back in small pieces: each dies young (a MiB-sized string would wait for a full collection). */
 const READ_BLOCK = 64 * 1024;
+const TMP_HINT =
+  'A report keeps the text of a key too long to hold in the temp folder until it is written: free space there, or point TMPDIR at a folder with room.';
 
 export interface DisposableTextSpill extends TextSpill {
   /** Close and remove the file, if one was made (also after a failure; safe to call again). */
@@ -26,12 +26,15 @@ export function openTextSpill(): DisposableTextSpill {
   const flush = (): void => {
     if (queue.length === 0) return;
     if (!file) {
-      const dir = makeUniqueDir(path.join(os.tmpdir(), 'xenkeys-text-'));
-      const p = path.join(dir, 'text');
-      file = { dir, path: p, fd: createNewFile(p) };
+      const made = createPrivateFile('xenkeys-text-', 'text', TMP_HINT);
+      file = { dir: made.dir, path: made.file, fd: made.fd };
     }
     const bytes = Buffer.from(queue.join(''), 'utf8');
-    writeAllSync(file.fd, bytes);
+    try {
+      writeAllSync(file.fd, bytes);
+    } catch (error) {
+      throw writeFailure(error, file.path, TMP_HINT);
+    }
     size += bytes.length;
     queue = [];
     queued = 0;

@@ -17,7 +17,8 @@ import { captureReportTarget, captureResult, writeCaptureResults } from './captu
 import type { CaptureDeps, CaptureOptions, CaptureResult } from '../capture/capture-options.js';
 import { captureExitCode } from './exit-codes.js';
 import { createProgress } from '../capture/progress.js';
-import { describeWriteError, openOutput, openSessionOutput } from './session-files.js';
+import { describeWriteError } from '../record/safe-files.js';
+import { openOutput, openSessionOutput } from './session-files.js';
 import { trapSignals } from './signals.js';
 
 export function addInbandFlag(command: Command): Command {

@@ -9,7 +9,7 @@ import { isoWithZone } from '../core/iso-time.js';
 import type { SessionEvent } from '../core/session-event.js';
 import { CastWriter } from '../record/cast-writer.js';
 import { RawLogWriter } from '../record/raw-log.js';
-import { removeQuietly } from '../record/safe-files.js';
+import { describeWriteError, removeQuietly } from '../record/safe-files.js';
 
 export interface SessionFiles {
   readonly castPath: string;
@@ -114,24 +114,6 @@ export function openSessionFiles(dir: string, options: SessionFilesOptions): Ses
       }
     },
   };
-}
-
-/** "session.raw: no space left on device (ENOSPC)": what a failed write says to a user. */
-export function describeWriteError(error: NodeJS.ErrnoException, file: string): string {
-  const what: Record<string, string> = {
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    EROFS: 'read-only file system',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOENT: 'no such folder',
-    ENOTDIR: 'a part of the path is not a folder',
-    EIO: 'input/output error',
-    EEXIST: 'already exists',
-    ELOOP: 'is a symbolic link',
-  };
-  const reason = (error.code && what[error.code]) ?? error.message;
-  return `${file}: ${reason}${error.code ? ` (${error.code})` : ''}`;
 }
 
 /**

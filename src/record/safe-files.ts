@@ -14,9 +14,11 @@ import {
   mkdtempSync,
   openSync,
   renameSync,
+  rmSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
 
@@ -116,6 +118,26 @@ export function makeUniqueDir(prefix: string): string {
   return mkdtempSync(prefix);
 }
 
+/**
+ * A new 0600 file `name` in a fresh 0700 folder of the temp folder (TMPDIR): a private scratch file.
+ * A temp folder that is missing, full or read-only is a write failure that says so, with `hint`.
+ */
+export function createPrivateFile(
+  prefix: string,
+  name: string,
+  hint: string,
+): { dir: string; file: string; fd: number } {
+  let dir: string | null = null;
+  try {
+    dir = makeUniqueDir(path.join(os.tmpdir(), prefix));
+    const file = path.join(dir, name);
+    return { dir, file, fd: createNewFile(file) };
+  } catch (error) {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    throw writeFailure(error, dir ?? os.tmpdir(), hint);
+  }
+}
+
 export function removeQuietly(file: string): void {
   try {
     unlinkSync(file);
@@ -197,4 +219,29 @@ export function ensurePrivateDir(dir: string): void {
         hint: 'xenkeys never writes through a link: remove it, or choose another --out.',
       },
     );
+}
+
+/** "session.raw: no space left on device (ENOSPC)": what a failed write says to a user. */
+export function describeWriteError(error: NodeJS.ErrnoException, file: string): string {
+  const what: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'no such folder',
+    ENOTDIR: 'a part of the path is not a folder',
+    EIO: 'input/output error',
+    EEXIST: 'already exists',
+    ELOOP: 'is a symbolic link',
+  };
+  const reason = (error.code && what[error.code]) ?? error.message;
+  return `${file}: ${reason}${error.code ? ` (${error.code})` : ''}`;
+}
+
+/** A write to `file` that failed, as the error a user can act on (one of ours is passed on as it is). */
+export function writeFailure(error: unknown, file: string, hint: string): XenkeysError {
+  if (error instanceof XenkeysError) return error;
+  const message = `cannot write ${describeWriteError(error as NodeJS.ErrnoException, file)}`;
+  return new XenkeysError('write-failed', message, { hint, cause: error });
 }
