@@ -4,6 +4,7 @@
 // (`| head`) closes the pipe without that being an error.
 
 import { closeSync, constants, lstatSync, openSync, type Stats } from 'node:fs';
+import { XenkeysError } from '../core/errors.js';
 import {
   createTempBeside,
   publish,
@@ -73,6 +74,8 @@ export interface ChunkOutput {
   abort(): Promise<void>;
 }
 
+const FILE_HINT = 'Check that its folder exists and has room, or write the report somewhere else.';
+
 /**
  * Queued text is written once there is this much of it (and at every flush). Little: queued strings
  * that outlive a young collection wait in the old space for a full one (4 MiB here cost a Markdown
@@ -91,9 +94,19 @@ export async function fileOutput(
   options: FileOutputOptions = { replace: true },
 ): Promise<ChunkOutput> {
   const existing = lstatOrNull(file);
+  if (existing?.isDirectory())
+    throw new XenkeysError('write-failed', `cannot write ${file}: it is a folder`, {
+      hint: 'Give -o a file name, such as report.json in that folder.',
+    });
   const direct = existing !== null && (existing.isCharacterDevice() || existing.isFIFO());
-  const temp = direct ? null : createTempBeside(file);
-  const fd = temp ? temp.fd : openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW);
+  let temp: { fd: number; path: string } | null = null;
+  let fd: number;
+  try {
+    temp = direct ? null : createTempBeside(file);
+    fd = temp ? temp.fd : openSync(file, constants.O_WRONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    throw writeFailure(error, file, FILE_HINT);
+  }
   // Text is encoded into one reused buffer as it comes and written from there: a buffer and a system
   // call per chunk (a capture) cost twice as much as the encoding itself, and a fresh buffer per piece
   // is memory outside the heap that waits for a collection to be given back.
@@ -104,7 +117,7 @@ export async function fileOutput(
     try {
       writeAllSync(fd, bytes);
     } catch (error) {
-      throw writeFailure(error, file, 'Free some space there, or write the report somewhere else.');
+      throw writeFailure(error, file, FILE_HINT);
     }
   };
   const flushSync = (): void => {
@@ -131,7 +144,11 @@ export async function fileOutput(
         closed = true;
         closeSync(fd);
       }
-      if (temp) publish(temp.path, file, options);
+      try {
+        if (temp) publish(temp.path, file, options);
+      } catch (error) {
+        throw writeFailure(error, file, FILE_HINT);
+      }
     },
     abort: async () => {
       if (!closed) closeSync(fd);

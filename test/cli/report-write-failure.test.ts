@@ -1,7 +1,8 @@
 // A report that cannot be written — a full disk, a missing temp folder, stdout on a full device —
 // says which file and what to do, exits 16 (write-failed), and leaves no temp file behind. It used to
 // blame the input ("cannot read LOG: ENOSPC … write", exit 14), or print an internal error with the
-// report worker's stack. /dev/full answers every write with ENOSPC, as a full disk does.
+// report worker's stack (or, for -o naming a folder, wrote the whole report beside it and failed at
+// the end). /dev/full answers every write with ENOSPC, as a full disk does.
 
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -21,6 +22,22 @@ describe('a report that cannot be written', () => {
     expect(run.stderr).toContain('cannot write /dev/full: no space left on device (ENOSPC)');
     expect(run.stderr).toContain('write the report somewhere else');
     expect(run.stderr).not.toMatch(/cannot read|internal error/);
+  });
+
+  it('-o in a folder that does not exist, or naming a folder: says so, exit 16, nothing written', async () => {
+    const dir = tmp();
+    const missing = path.join(dir, 'missing', 'r.json');
+    const inMissing = await startCli(['report', LOG, '-o', missing]).done;
+    expect(inMissing.code).toBe(16);
+    expect(inMissing.stderr).toContain(`cannot write ${missing}: no such folder (ENOENT)`);
+    const folder = await startCli(['report', LOG, '-o', dir]).done;
+    expect(folder.code).toBe(16);
+    expect(folder.stderr).toContain(`cannot write ${dir}: it is a folder`);
+    expect(folder.stderr).toContain('Give -o a file name');
+    for (const run of [inMissing, folder]) expect(run.stderr).not.toMatch(/internal error/);
+    // No temp copy beside the folder either.
+    expect(readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`.${path.basename(dir)}.`))).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it.each(['md', 'html'])('%s with TMPDIR missing: says where, and that TMPDIR can move it', async (ext) => {
