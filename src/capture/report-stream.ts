@@ -3,7 +3,7 @@
 
 import type { Renderer, ReportStreamRenderer } from '../report/renderers.js';
 import type { ReportSource } from '../report/model.js';
-import { openCaptureSpool, type DisposableSpool } from './capture-spool.js';
+import { openPageSpool, type DisposableSpool } from './page-spool.js';
 import { readSpilled } from './text-spill.js';
 
 export interface StreamStart {
@@ -20,7 +20,7 @@ export function streamOf(renderer: Renderer): StreamStart {
   if (!spooled) throw new Error(`the ${renderer.extension} renderer cannot stream`);
   let spool: DisposableSpool | null = null;
   return {
-    start: () => spooled.call(renderer, (spool ??= openCaptureSpool()), readSpilled),
+    start: () => spooled.call(renderer, (spool ??= openPageSpool()), readSpilled),
     dispose: () => spool?.dispose(),
   };
 }

@@ -1,7 +1,7 @@
 // Markdown and HTML streamed with bounded memory. Their pages open with what is known only at the end
 // (the verdict, findings, a table of every capture, what the first and last dumps say), so each
 // capture's part of the page is rendered as the capture completes and put aside as text — in a spool
-// the caller keeps outside memory (capture/capture-spool.ts) — and only a light copy of the capture
+// the caller keeps outside memory (capture/page-spool.ts) — and only a light copy of the capture
 // stays: what the top of the page reads (key, description, start, lines, and the parsed structure of
 // the few dumps it compares). A capture whose part needs the finished report (page.ts `waits`), or
 // whose text is too long to hold, is spooled whole and rendered at the end. At the end the top is

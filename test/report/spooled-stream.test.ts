@@ -1,12 +1,12 @@
 // Markdown and HTML streamed with their captures put aside in a spool file (report/spooled-stream.ts,
-// capture/capture-spool.ts) are the pages the whole report renders, to the byte — on a log with many
+// capture/page-spool.ts) are the pages the whole report renders, to the byte — on a log with many
 // dumps, so the light copies the page's top reads (first and last r/d, the widest) are exercised; and
 // with a capture too long to hold, which waits in the spool whole.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCaptureSpool } from '../../src/capture/capture-spool.js';
+import { openPageSpool } from '../../src/capture/page-spool.js';
 import { ReportBuilder } from '../../src/report/build.js';
 import type { ReportCapture } from '../../src/report/model.js';
 import { getRenderer } from '../../src/report/renderers.js';
@@ -26,7 +26,7 @@ function whole(format: string, log = LOG): string {
 }
 
 function spooled(format: string, log = LOG): { text: string; file: string; existed: boolean } {
-  const spool = openCaptureSpool();
+  const spool = openPageSpool();
   const spill = memorySpill();
   const stream = getRenderer(format)?.spooled?.(spool, spill.read);
   if (!stream) throw new Error(`${format} does not spool`);

@@ -28,7 +28,7 @@ export interface DisposableSpool extends PageSpool {
   dispose(): void;
 }
 
-export function openCaptureSpool(): DisposableSpool {
+export function openPageSpool(): DisposableSpool {
   const { dir, file, fd } = createPrivateFile('xenkeys-report-', 'page.spool', TMP_HINT);
   let queue: string[] = [];
   let queued = 0;
