@@ -51,7 +51,8 @@ export class CaptureFinisher {
    * those lines normalised, when it has those too.
    */
   add(draft: CaptureDraft, lines?: readonly string[], norms?: readonly NormLine[]): void {
-    const parsed = parseKey(draft.key, lines ?? textLines(draft), lines ? norms : undefined);
+    const all = lines ?? textLines(draft);
+    const parsed = parseKey(draft.key, all, lines ? norms : undefined);
     // The contract's fields first, in its order; then the extras.
     const capture: ReportCapture = {
       key: draft.key,
@@ -73,7 +74,7 @@ export class CaptureFinisher {
         this.handlers.set(x.key, detach(x.description));
     }
     this.held.push(capture);
-    if (capture.key === '*' && parsed !== null) this.held.push(...starPartCaptures(capture, lines));
+    if (capture.key === '*' && parsed !== null) this.held.push(...starPartCaptures(capture, all));
     if (this.handlers === null && this.holding) {
       this.heldBytes += capture.text.length;
       if (this.heldBytes <= this.holdBytes) return;
@@ -110,12 +111,20 @@ export function textLines(draft: Pick<CaptureDraft, 'lines' | 'text'>): string[]
 }
 
 /** Each key's part of a `*` capture as a capture of that key (the contract: one capture per key found). */
-function starPartCaptures(star: ReportCapture, given?: readonly string[]): ReportCapture[] {
-  const lines = given ?? textLines(star);
+function starPartCaptures(star: ReportCapture, lines: readonly string[]): ReportCapture[] {
   const parsed = (star.parsed as AllKeysParsed).parts;
   const split = splitStarParts(lines);
+  // A part's text is a stretch of the star's: cut out of it (no copy) where the lines are its text's.
+  const at = [0];
+  for (const line of lines) at.push((at.at(-1) as number) + line.length + 1);
+  const cut = (at.at(-1) as number) - 1 === star.text.length;
   return split.map((p, i) => {
-    const text = lines.slice(p.from, p.to).join('\n');
+    const text =
+      p.to <= p.from
+        ? ''
+        : cut
+          ? star.text.slice(at[p.from], (at[p.to] as number) - 1)
+          : lines.slice(p.from, p.to).join('\n');
     return {
       key: p.key,
       description: p.description,

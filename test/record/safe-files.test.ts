@@ -135,11 +135,12 @@ describe('report -o FILE', () => {
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 
-  it('refuses to publish a report into a folder where the name is a folder', async () => {
+  it.each([false, true])('refuses a name that is a folder, before writing (replace: %s)', async (replace) => {
     mkdirSync(path.join(dir, 'report.md'));
-    await expect(
-      writeChunksAtomically(path.join(dir, 'report.md'), ['x'], { replace: false }),
-    ).rejects.toThrow(/already exists/);
+    await expect(writeChunksAtomically(path.join(dir, 'report.md'), ['x'], { replace })).rejects.toThrow(
+      /report\.md: it is a folder/,
+    );
     expect(readdirSync(dir).sort()).toEqual(['report.md', 'victim.txt']);
+    expect(readdirSync(path.join(dir, 'report.md'))).toEqual([]);
   });
 });
