@@ -5,6 +5,9 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { XenLab } from './xen-lab.js';
 
+/** Bytes typed at once: well under Xen's 128-byte ring of dom0's serial input. */
+const MAX_TYPED = 100;
+
 /**
  * Types `command` at dom0's prompt (serial: 'tcp' only) and resolves with what the log shows from
  * the typing up to `done`. A scenario of initramfs/lab-guests ends with "lab-guests: NAME done" or
@@ -12,6 +15,10 @@ import type { XenLab } from './xen-lab.js';
  */
 export async function atDom0(lab: XenLab, command: string, done: RegExp, timeoutMs: number): Promise<string> {
   if (lab.tcpPort === undefined) throw new Error('atDom0 needs a lab with serial: tcp');
+  // Xen keeps 128 bytes of serial input for dom0 (drivers/char/console.c, SERIAL_RX_SIZE) and drops
+  // what arrives while they are unread: a long command typed at once lost bytes on a busy lab.
+  if (command.length + 1 > MAX_TYPED)
+    throw new Error(`atDom0: ${command.length} characters; type at most ${MAX_TYPED - 1} per command`);
   const socket = connect(lab.tcpPort, '127.0.0.1');
   try {
     await once(socket, 'connect');
