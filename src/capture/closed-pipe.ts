@@ -1,8 +1,14 @@
 // A reader that goes away (`xenkeys replay … | head -1`) is not an error: like any Unix tool we stop
 // writing there and carry on with what matters — files are still written, input is still returned,
-// and the exit code still says how the session went. Only stdout and stderr are watched.
+// and the exit code still says how the session went. A stream that fails otherwise (stdout on a full
+// disk) is stopped as well, said once, and kept for the command to fail with (writeFailureOf). Only
+// stdout and stderr are watched.
+
+import { writeFailure } from '../record/safe-files.js';
+import type { XenkeysError } from '../core/errors.js';
 
 const gone = new WeakSet<NodeJS.WritableStream>();
+const failed = new WeakMap<NodeJS.WritableStream, NodeJS.ErrnoException>();
 
 /** Note EPIPE on stdout and stderr instead of dying of an unhandled 'error' event. Idempotent. */
 export function tolerateClosedPipes(
@@ -13,8 +19,12 @@ export function tolerateClosedPipes(
     watched.add(stream);
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') gone.add(stream);
-      else if (stream !== process.stderr && !gone.has(process.stderr) && !claimed.has(stream))
-        process.stderr.write(`xenkeys: cannot write to stdout: ${error.message}\n`);
+      else if (!failed.has(stream)) {
+        // Every later write fails the same way: said once, not once per write.
+        failed.set(stream, error);
+        if (stream !== process.stderr && !gone.has(process.stderr) && !claimed.has(stream))
+          process.stderr.write(`xenkeys: ${writeFailure(error, 'stdout', '').message}\n`);
+      }
     });
   }
 }
@@ -27,10 +37,20 @@ export function claimErrors(stream: NodeJS.WritableStream): void {
   claimed.add(stream);
 }
 
-/** True once the stream's reader has gone (or the stream was destroyed): stop writing to it. */
+/** True once the stream's reader has gone, or it failed, or was destroyed: stop writing to it. */
 export function readerGone(stream: NodeJS.WritableStream): boolean {
   const s = stream as NodeJS.WritableStream & { destroyed?: boolean };
-  return gone.has(stream) || s.destroyed === true;
+  return gone.has(stream) || failed.has(stream) || s.destroyed === true;
+}
+
+/** How writing to a watched stream failed (not a reader that went away), as the error to exit with. */
+export function writeFailureOf(
+  stream: NodeJS.WritableStream,
+  name: string,
+  hint: string,
+): XenkeysError | null {
+  const error = failed.get(stream);
+  return error ? writeFailure(error, name, hint) : null;
 }
 
 /**

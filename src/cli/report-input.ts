@@ -4,7 +4,7 @@
 // the one session fold (pipeline/session-fold.ts; report/cast-feed.ts for casts). Nothing holds an input whole, so a 200 MB log costs its captures in flight,
 // not its size. Between chunks `pause` lets the caller write out what the builder handed it.
 
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { XenkeysError } from '../core/errors.js';
@@ -20,6 +20,7 @@ import type { Report, ReportCapture, ReportSource } from '../report/model.js';
 import { sourceMetaFromCast } from '../report/source-meta.js';
 import type { TextSpill } from '../report/text-rest.js';
 import { describeHead, xenkeysDocument } from './input-kind.js';
+import { sessionFileOf } from './session-folder.js';
 
 const SNIFF_BYTES = 64 * 1024;
 // Read a MiB at a time (fewer trips to the thread pool), handed on 64 KiB at a time: what one piece
@@ -146,20 +147,6 @@ async function metaBesideRaw(input: string): Promise<Pick<ReportSource, 'target'
   } catch {
     return {};
   }
-}
-
-/** A capture folder stands for its session: session.cast (with its markers), else session.raw. */
-async function sessionFileOf(input: string): Promise<string> {
-  if (input === '-') return input;
-  const info = await stat(input).catch(() => null);
-  if (!info?.isDirectory()) return input;
-  for (const name of ['session.cast', 'session.raw']) {
-    const file = path.join(input, name);
-    if ((await stat(file).catch(() => null))?.isFile()) return file;
-  }
-  throw new XenkeysError('bad-input', `${input} is a folder without session.cast or session.raw`, {
-    hint: 'Give a folder written by `xenkeys capture` or `connect`, or the files themselves.',
-  });
 }
 
 /** One input: its first bytes say cast or log, then the rest streams through the matching feed. */

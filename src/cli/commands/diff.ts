@@ -28,7 +28,10 @@ function formatOption(value: string): DiffFormat {
 export function register({ program, exit, reportError }: CommandContext): void {
   program
     .command('diff')
-    .argument('<a>', 'the earlier report: report.json, a recording (.cast), a raw log or text; - for stdin')
+    .argument(
+      '<a>',
+      'the earlier report: report.json, a capture folder, a recording (.cast), a raw log or text; - for stdin',
+    )
     .argument('[b]', 'the later one; without it, the first and last dumps within A are compared')
     .description('compare two reports: domains, memory, vCPUs stuck on one pCPU, CPUs whose RIP did not move')
     .option('--format <name>', `output format: ${FORMATS.join(', ')}`, formatOption, 'text')

@@ -7,15 +7,16 @@
 
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { claimErrors, writeFailureOf, writeOrStop } from '../../capture/closed-pipe.js';
 import { XenkeysError } from '../../core/errors.js';
 import type { SessionEvent } from '../../core/session-event.js';
 import { SafeTerminalBytes } from '../../record/safe-terminal.js';
 import { readRecording, type Recording } from '../../record/session-reader.js';
 import { parsePrefix } from '../../tui/keymap.js';
 import { ReplayPlayer } from '../../tui/replay-player.js';
-import { writeOrStop } from '../../capture/closed-pipe.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
+import { sessionFileOf } from '../session-folder.js';
 import { onTerminal } from '../terminal.js';
 
 interface ReplayFlags {
@@ -44,7 +45,10 @@ function secondsOption(value: string): number {
 export function register({ program, exit, reportError }: CommandContext): void {
   program
     .command('replay')
-    .argument('<file>', 'a recording: session.cast, an asciinema cast (v1/v2/v3) or a raw log')
+    .argument(
+      '<file>',
+      'a recording: session.cast, an asciinema cast (v1/v2/v3), a raw log, or the folder capture/connect wrote',
+    )
     .description('play a recording back: in the TUI with markers and captures, or to stdout')
     .option('--no-tui', 'play to stdout in real time (or at --speed) instead of the TUI')
     .option(
@@ -71,16 +75,21 @@ export function register({ program, exit, reportError }: CommandContext): void {
     });
 }
 
-export async function runReplay(file: string, flags: ReplayFlags): Promise<number> {
+export async function runReplay(given: string, flags: ReplayFlags): Promise<number> {
+  const file = await sessionFileOf(given);
   const recording = await load(file);
   const idleLimit = flags.idleLimit ?? headerIdleLimit(recording);
   if (!flags.tui || !onTerminal()) {
+    // A stdout that fails (a full disk) stops the playback, and the command fails with it.
+    claimErrors(process.stdout);
     await playToStream(recording.events, process.stdout, {
       speed: flags.speed,
       idleLimit,
       raw: Boolean(flags.raw),
       hyperlinks: Boolean(flags.hyperlinks),
     });
+    const failure = writeFailureOf(process.stdout, 'stdout', STDOUT_HINT);
+    if (failure) throw failure;
     return EXIT.ok;
   }
   let prefix: number;
@@ -106,6 +115,7 @@ export async function runReplay(file: string, flags: ReplayFlags): Promise<numbe
 }
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const STDOUT_HINT = 'Where stdout goes has no room for it: free some space, or send it to another disk.';
 
 /**
  * Plain playback: output bytes only (markers and input are not console output), honouring backpressure;
