@@ -100,6 +100,8 @@ export async function runLiveTui(
   options.afterOpen?.();
   const result = await running;
   await cleanup();
+  // Nothing was recorded (--no-record, never started): the folder made for it goes, as on a failed open.
+  if (recorder.casts.length === 0) await discardUnusedSession([], outDir.dir, outDir.createdTop);
 
   const out = process.stdout;
   for (const cast of recorder.casts) out.write(`recorded: ${displayPath(cast)}\n`);

@@ -5,6 +5,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
+import { contractProblems } from '../report/contract-check.js';
 import { REPORT_SCHEMA, type Report } from '../report/model.js';
 import { reportFromInputs } from './report-input.js';
 import { sessionFileOf } from './session-folder.js';
@@ -29,6 +30,17 @@ export async function loadReport(given: string, stdin?: NodeJS.ReadableStream): 
       throw new XenkeysError(
         'bad-input',
         `${input} is a report of schema ${String(schema)}; this xenkeys reads ${REPORT_SCHEMA}`,
+      );
+    // Read back from anywhere (another version, an edit, a cut copy): checked before it is compared.
+    const problems = contractProblems(doc);
+    if (problems.length > 0)
+      throw new XenkeysError(
+        'bad-input',
+        `${input} does not hold a whole ${REPORT_SCHEMA} report: ${problems.slice(0, 3).join(', ')}` +
+          (problems.length > 3 ? ` and ${problems.length - 3} more` : ''),
+        {
+          hint: 'Give the report.json xenkeys wrote, or the session it was made from (its folder, .cast or .raw).',
+        },
       );
     return doc as Report;
   }

@@ -122,9 +122,16 @@ function domainsView(q: ParsedByKey['q']): KeyView {
 
 const unitName = (u: { vcpu: string } | string): string => (typeof u === 'string' ? u : u.vcpu);
 
-/** The vCPUs waiting in a queue; credit keeps the idle vCPU at the tail, which waits for nothing. */
+/**
+ * The vCPUs waiting in a queue; credit keeps the idle vCPU at the tail, which waits for nothing. `queue`
+ * is an extra, not the contract's: a report.json read back (`diff`) may lack it or hold something else.
+ */
 export function waiting(queue: readonly ({ vcpu: string } | string)[]): string[] {
-  return queue.map(unitName).filter((n) => !isIdleVcpu(n));
+  if (!Array.isArray(queue)) return [];
+  return queue
+    .filter((u) => typeof u === 'string' || typeof (u as { vcpu?: unknown } | null)?.vcpu === 'string')
+    .map(unitName)
+    .filter((n) => !isIdleVcpu(n));
 }
 
 function runqView(r: ParsedByKey['r']): KeyView {

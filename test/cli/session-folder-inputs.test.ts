@@ -3,7 +3,7 @@
 // cannot take it (a full disk) says so once and fails (it printed the error once per write, exit 0).
 
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +68,40 @@ describe('replay to a stdout that cannot take it', () => {
       'xenkeys: cannot write stdout: no space left on device (ENOSPC)',
       'Where stdout goes has no room for it: free some space, or send it to another disk.',
     ]);
+  });
+});
+
+describe('diff of a report.json that does not hold the contract', () => {
+  const write = (doc: unknown): string => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'xk-diff-doc-')), 'report.json');
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  };
+  const real = (): Record<string, unknown> =>
+    JSON.parse(readFileSync(path.join(DIR, 'report.json'), 'utf8')) as Record<string, unknown>;
+
+  it('a cut or foreign document is refused with where it breaks it (was an internal error)', async () => {
+    const noCaptures = write({ schema: 'xenkeys.report/1' });
+    const run = await runCli(['diff', noCaptures, path.join(DIR, 'report.json')]);
+    expect(run.code).toBe(14);
+    expect(run.stderr).toContain(`${noCaptures} does not hold a whole xenkeys.report/1 report: source.kind`);
+    expect(run.stderr).toContain('Give the report.json xenkeys wrote');
+    expect(run.stderr).not.toMatch(/internal error|TypeError/);
+    const doc = real();
+    (doc['captures'] as Record<string, unknown>[])[0] = { key: 'q', text: 5 };
+    const badCapture = await runCli(['diff', write(doc)]);
+    expect(badCapture.code).toBe(14);
+    expect(badCapture.stderr).toMatch(
+      /captures\[0\]\.description, captures\[0\]\.start, captures\[0\]\.lines/,
+    );
+  });
+
+  it('extras it lacks (a run queue) are left out, not a crash', async () => {
+    const doc = real();
+    for (const c of doc['captures'] as { key: string; parsed: { cpus?: Record<string, unknown>[] } | null }[])
+      if (c.key === 'r') for (const cpu of c.parsed?.cpus ?? []) delete cpu['queue'];
+    const run = await runCli(['diff', write(doc), path.join(DIR, 'report.json')]);
+    expect(run.stderr).not.toMatch(/internal error|TypeError/);
+    expect(run.code).toBe(0);
   });
 });

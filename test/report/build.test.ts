@@ -7,7 +7,7 @@ import { parsedAs } from '../../src/report/model.js';
 import { renderJson, renderJsonChunks } from '../../src/report/render-json.js';
 import { getRenderer, registerRenderer, rendererNames } from '../../src/report/renderers.js';
 import { lines } from '../parse/lines.js';
-import { contractProblems } from './contract.js';
+import { contractProblems } from '../../src/report/contract-check.js';
 
 const LOG = lines(`
 (XEN) Xen version 4.17.7 (root@debian) (gcc (Debian 12.2.0-14) 12.2.0) debug=n Sun Nov  1 00:00:00 UTC 2026

@@ -11,7 +11,7 @@ import type { Progress } from '../../src/capture/progress.js';
 import { systemClock } from '../../src/core/clock.js';
 import { SimulatedXenTransport } from '../../src/sim/simulated-transport.js';
 import { tinyScript } from '../helpers/sim-console.js';
-import { contractProblems } from './contract.js';
+import { contractProblems } from '../../src/report/contract-check.js';
 
 const silent: Progress = { step() {}, succeed() {}, fail() {}, warn() {}, info() {}, stop() {} };
 

@@ -18,7 +18,7 @@ import { FakeTransport } from '../../src/transports/fake.js';
 import { reportFromRecording } from '../../src/report/from-recording.js';
 import type { Report } from '../../src/report/model.js';
 import { renderJson } from '../../src/report/render-json.js';
-import { contractProblems } from './contract.js';
+import { contractProblems } from '../../src/report/contract-check.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../recordings');
 const NAMES = readdirSync(ROOT).filter((n) => existsSync(path.join(ROOT, n, 'session.cast')));

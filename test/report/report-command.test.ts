@@ -5,7 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cli/commands/report.js';
 import { isXenkeysError } from '../../src/core/errors.js';
-import { contractProblems } from './contract.js';
+import { contractProblems } from '../../src/report/contract-check.js';
 
 const REC = path.resolve(import.meta.dirname, '../../recordings');
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'xk-report-'));

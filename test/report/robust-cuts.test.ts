@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CastFormatError } from '../../src/record/asciicast.js';
 import { ReportBuilder, reportFromLines } from '../../src/report/build.js';
 import { CastFeed } from '../../src/report/cast-feed.js';
-import { contractProblems } from './contract.js';
+import { contractProblems } from '../../src/report/contract-check.js';
 import { NAMES, expectSound, recordingBytes, referenceLines, streamedReport } from './robust-helpers.js';
 
 describe.each(NAMES)('recording %s, cut short', (name) => {

@@ -12,7 +12,7 @@ import { ReportBuilder } from '../../src/report/build.js';
 import { builderSink } from '../../src/report/fold-feed.js';
 import type { Report } from '../../src/report/model.js';
 import { JsonReportStream } from '../../src/report/render-json.js';
-import { contractProblems } from './contract.js';
+import { contractProblems } from '../../src/report/contract-check.js';
 
 export const RECORDINGS = path.resolve(import.meta.dirname, '../../recordings');
 export const NAMES = readdirSync(RECORDINGS).filter((n) =>

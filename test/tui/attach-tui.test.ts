@@ -2,19 +2,22 @@
 // the watcher's scrollback and live output, the writer's keys reach the hub through the seat, a
 // read-only viewer sees the same and cannot type, and a taken seat or a wrong name says what to do.
 
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAttachServer, type AttachServerHandle } from '../../src/watch/attach-server.js';
 import { FakeHub } from '../../src/watch/fake-hub.js';
 import { TuiDriver } from '../helpers/tui-driver.js';
 import { tempAttachDir } from '../watch/attach-helpers.js';
 
-let tmp: ReturnType<typeof tempAttachDir>;
+let tmp: ReturnType<typeof tempAttachDir> & { cwd: string };
 let hub: FakeHub;
 let server: AttachServerHandle;
 const drivers: TuiDriver[] = [];
 
 beforeEach(async () => {
-  tmp = tempAttachDir();
+  tmp = { ...tempAttachDir(), cwd: mkdtempSync(path.join(os.tmpdir(), 'xk-attach-cwd-')) };
   hub = new FakeHub('lab', { target: 'tcp 127.0.0.1:4555', echo: true });
   hub.emitData('(XEN) Xen version 4.17.7\r\nxenkeys-lab: dom0 ready\r\n/ # ');
   server = await startAttachServer(hub, tmp.dir);
@@ -30,7 +33,7 @@ afterEach(async () => {
 const env = () => ({ XDG_RUNTIME_DIR: tmp.dir.replace(/\/xenkeys$/, '') });
 
 function tui(...args: string[]): TuiDriver {
-  const d = TuiDriver.spawn(['connect', '--no-record', ...args], { env: env() });
+  const d = TuiDriver.spawn(['connect', '--no-record', ...args], { env: env(), cwd: tmp.cwd });
   drivers.push(d);
   return d;
 }
@@ -57,6 +60,8 @@ describe('connect --attach', () => {
     writer.press('\x1dq');
     expect((await writer.waitForExit()).exitCode).toBe(0);
     await expect.poll(() => hub.status().writer, { timeout: 10_000 }).toBeNull();
+    // --no-record: no session folder left behind in the working directory (two empty ones were).
+    expect(readdirSync(tmp.cwd)).toEqual([]);
   });
 
   it('refuses a second writer, saying who holds the seat and that --read-only would watch', async () => {
