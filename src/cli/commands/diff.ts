@@ -8,6 +8,7 @@ import { diffReports } from '../../report/diff.js';
 import { renderDiffMarkdown, renderDiffText } from '../../report/diff-render.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
+import { refuseOutputOverInput } from '../output-guard.js';
 import { loadReport } from '../report-load.js';
 import { writeChunksAtomically, writeChunksToStdout } from '../../capture/report-output.js';
 
@@ -52,6 +53,7 @@ export async function runDiff(
   io: { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream } = {},
 ): Promise<number> {
   if (a === '-' && b === '-') throw new InvalidArgumentError('only one of A and B can be stdin (-)');
+  refuseOutputOverInput(flags.output, b === null ? [a] : [a, b]);
   const ra = await loadReport(a, io.stdin);
   const rb = b === null ? null : await loadReport(b, io.stdin);
   const diff = diffReports(ra, rb, { a, ...(b === null ? {} : { b }) });

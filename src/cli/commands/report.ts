@@ -19,6 +19,7 @@ import { openTextSpill } from '../../capture/text-spill.js';
 import type { CommandContext } from '../command-context.js';
 import { EXIT, SIGNAL_EXIT } from '../exit-codes.js';
 import { isAbort, trapSignals } from '../signals.js';
+import { refuseOutputOverInput } from '../output-guard.js';
 import { reportFromInputs } from '../report-input.js';
 import { canUseWorker, startReportPipe } from '../../capture/report-pipe.js';
 import type { WorkerInit } from '../../capture/report-worker.js';
@@ -108,6 +109,7 @@ export async function runReport(
 ): Promise<number> {
   const renderer = getRenderer(flags.format);
   if (!renderer) throw new InvalidArgumentError(`unknown format ${flags.format}`);
+  refuseOutputOverInput(flags.output, files);
   const stdin = io.stdin ?? process.stdin;
   const dom0Map = flags.dom0Map === undefined ? null : await loadDom0Map(flags.dom0Map);
   const symsOptions: SymsOptions = { file: flags.xenSyms, warn: (m) => process.stderr.write(`${m}\n`) };
