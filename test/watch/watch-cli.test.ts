@@ -157,3 +157,18 @@ it('bad flags are refused with what to do', async () => {
     /named targets, --inventory or one console's flags, not named targets and --tcp/,
   );
 });
+
+it("--quiet-gap takes capture's milliseconds as well as a duration, and never 0", async () => {
+  // A later check (the trigger list) fails on purpose: the gap itself was taken.
+  for (const gap of ['200', '1s', '250ms']) {
+    const run = await startCli(['watch', '--tcp', '127.0.0.1:1', '--quiet-gap', gap, '--triggers', 'nope'])
+      .done;
+    expect(run.stderr).not.toMatch(/--quiet-gap/);
+    expect(run.stderr).toMatch(/no built-in trigger called nope/);
+  }
+  for (const gap of ['0', '5', 'soon']) {
+    const run = await startCli(['watch', '--tcp', '127.0.0.1:1', '--quiet-gap', gap]).done;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--quiet-gap takes milliseconds \(as capture's does\) or a duration/);
+  }
+});

@@ -54,6 +54,15 @@ const duration = (flag: string) => (v: string) =>
     ? 0
     : (parseDuration(v) ??
       fail(`${flag} takes a duration such as 10m, 14d or 500ms, not ${JSON.stringify(v)}.`));
+/** capture's and connect's `--quiet-gap <ms>` (a bare number), or a duration; never under `min` ms. */
+const millis = (flag: string, min: number) => (v: string) => {
+  const ms = /^\s*\d+\s*$/.test(v) ? Number(v) : parseDuration(v);
+  return ms !== null && ms >= min
+    ? ms
+    : fail(
+        `${flag} takes milliseconds (as capture's does) or a duration such as 500ms or 2s, at least ${min} ms; not ${JSON.stringify(v)}.`,
+      );
+};
 function fail(message: string): never {
   throw new InvalidArgumentError(message);
 }
@@ -76,7 +85,10 @@ export function register({ program, exit, reportError }: CommandContext): void {
         .default(256 * 1024 ** 2, '256MiB'),
     )
     .addOption(
-      new Option('--rotate-age <duration>', 'start a new segment once the current one is this old')
+      new Option(
+        '--rotate-age <duration>',
+        'start a new segment once the current one is this old (0: by size only)',
+      )
         .argParser(duration('--rotate-age'))
         .default(86_400_000, '1d'),
     )
@@ -93,7 +105,7 @@ export function register({ program, exit, reportError }: CommandContext): void {
     .option('--on <regex>', 'start an incident on a line matching this (repeatable)', collectRegex, [])
     .option(
       '--on-silence <duration>',
-      'start an incident when the console prints nothing this long',
+      'start an incident when the console prints nothing this long (0: never, as without it)',
       duration('--on-silence'),
     )
     .option(
@@ -123,8 +135,11 @@ export function register({ program, exit, reportError }: CommandContext): void {
         .default(2_000, '2s'),
     )
     .addOption(
-      new Option('--quiet-gap <duration>', "a key's output is complete after this long without a byte")
-        .argParser(duration('--quiet-gap'))
+      new Option(
+        '--quiet-gap <duration>',
+        "a key's output is complete after this long without a byte (ms, or 1s…)",
+      )
+        .argParser(millis('--quiet-gap', 10))
         .default(1_000, '1s'),
     )
     .option('--conswitch <letter>', "the letter from Xen's conswitch= option (a means Ctrl-A)", 'a')
