@@ -5,8 +5,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { XenkeysError } from '../core/errors.js';
-
-const SESSION_FILES = ['session.cast', 'session.raw'];
+import { SESSION_FILES } from './session-folder.js';
 
 export function refuseOutputOverInput(output: string | undefined, inputs: readonly string[]): void {
   if (output === undefined || output === '-') return;

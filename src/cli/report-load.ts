@@ -2,20 +2,19 @@
 // written) or anything `xenkeys report` reads (a cast, a raw log, plain text, `-`), built on the fly.
 // A capture's folder gives its report.json, or its session when it was written without one.
 
-import { open, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { open, readFile } from 'node:fs/promises';
 import { XenkeysError } from '../core/errors.js';
 import { contractProblems } from '../report/contract-check.js';
 import { REPORT_SCHEMA, type Report } from '../report/model.js';
 import { reportFromInputs } from './report-input.js';
-import { sessionFileOf } from './session-folder.js';
+import { reportFileOf } from './session-folder.js';
 
 const SNIFF = 4096;
 /** A report document opens `{` with its schema near the top; a cast opens with its own header object. */
 const SCHEMA = /^\s*\{[\s\S]*?"schema"\s*:\s*"xenkeys\.report\//;
 
 export async function loadReport(given: string, stdin?: NodeJS.ReadableStream): Promise<Report> {
-  const input = await fileOf(given);
+  const input = await reportFileOf(given);
   if (input !== '-' && (await looksLikeReport(input))) {
     let doc: unknown;
     try {
@@ -61,10 +60,4 @@ async function looksLikeReport(file: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-async function fileOf(input: string): Promise<string> {
-  if (input === '-' || !(await stat(input).catch(() => null))?.isDirectory()) return input;
-  const report = path.join(input, 'report.json');
-  return (await stat(report).catch(() => null))?.isFile() ? report : sessionFileOf(input);
 }
